@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const services = ['outbound', 'inbound', 'events', 'api'];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // Dependency rule (STYLE.md): core never imports a service or the local cloud; services never import each other.
+  {
+    files: ['packages/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@mailroom/local', ...services.map((s) => `@mailroom/${s}`), '**/services/**'] },
+      ],
+    },
+  },
+  ...services.map((service) => ({
+    files: [`services/${service}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@mailroom/local',
+            ...services.filter((s) => s !== service).flatMap((s) => [`@mailroom/${s}`, `**/services/${s}/**`]),
+          ],
+        },
+      ],
+    },
+  })),
+);
