@@ -19,9 +19,15 @@ const project = (dir: string): Config => ({
 });
 
 const config: Config = {
-  projects: ['packages/core', 'packages/local', 'services/outbound', 'services/inbound', 'services/events', 'services/api'].map(
-    project,
-  ),
+  projects: [
+    'packages/core',
+    'packages/local',
+    'services/outbound',
+    'services/inbound',
+    'services/events',
+    'services/api',
+    'scripts',
+  ].map(project),
   // Integration tests start emulators; give them room on a 2-core machine.
   testTimeout: 60_000,
 };
