@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ConfigError, type ErrorDetail } from './errors';
+
+/**
+ * Environment parsing, once per cold start (STYLE.md "Config fails fast"). An empty variable counts as
+ * unset: `FOO=` in a shell or `${env:FOO, ''}` in serverless.yml must not pass for a value.
+ */
+export const parseEnv = <S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.output<S> => {
+  const input: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+
+  const details: ErrorDetail[] = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.');
+    const missing = issue.path.length === 1 && input[name] === undefined;
+    return { path: name, message: missing ? `${name} is required` : `${name} is invalid: ${issue.message}` };
+  });
+  throw new ConfigError(`Invalid configuration: ${details.map((d) => d.message).join('; ')}`, { details });
+};
+
+/** http(s) only: `new URL('localhost:8005')` parses (scheme "localhost:"), which is never what was meant. */
+const endpoint = (description: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional()
+    .meta({ description });
+
+/**
+ * The AWS part every function's config shares (design-notes.md "Environment"). Endpoints are set only
+ * in the local cloud; on AWS the SDK finds the regional endpoint itself.
+ */
+export const AwsEnvSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  MAILROOM_AWS_ENDPOINT: endpoint('SQS/SNS/S3 endpoint (local cloud only)'),
+  MAILROOM_DYNAMODB_ENDPOINT: endpoint('DynamoDB endpoint (local cloud only)'),
+  MAILROOM_SES_ENDPOINT: endpoint('SES endpoint (local cloud only)'),
+});
+export type AwsEnv = z.output<typeof AwsEnvSchema>;
+
+export interface AwsTarget {
+  region: string;
+  endpoint?: string;
+}
+
+/** Per-service client settings from AwsEnv. No fallback between endpoints: each emulator has its own port. */
+export const awsTargets = (env: AwsEnv): { default: AwsTarget; dynamodb: AwsTarget; ses: AwsTarget } => {
+  const target = (endpoint: string | undefined): AwsTarget =>
+    endpoint === undefined ? { region: env.AWS_REGION } : { region: env.AWS_REGION, endpoint };
+  return {
+    default: target(env.MAILROOM_AWS_ENDPOINT),
+    dynamodb: target(env.MAILROOM_DYNAMODB_ENDPOINT),
+    ses: target(env.MAILROOM_SES_ENDPOINT),
+  };
+};
