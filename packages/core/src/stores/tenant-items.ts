@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ApiScopeSchema, type ApiScope, type Provider, ProviderSchema } from '../schemas/common';
+
+/** Item shapes, keys and input schemas of the tenants table (design-notes.md), shared by TenantStore. */
+export interface Tenant {
+  tenantId: string;
+  name?: string;
+  /** The tenant's default provider (ARCHITECTURE.md: mail goes "through the tenant's provider"). */
+  provider?: Provider;
+  createdAt: string;
+}
+
+export interface TenantFields {
+  name?: string;
+  provider?: Provider;
+}
+
+export interface ApiKeyInfo {
+  keyId: string;
+  tenantId: string;
+  scopes: ApiScope[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface KeyItem extends ApiKeyInfo {
+  pk: string;
+  sk: 'KEY';
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+export const tenantPk = (tenantId: string) => `TENANT#${tenantId}`;
+export const keyPk = (hash: string) => `KEY#${hash}`;
+
+export const TenantFieldsSchema = z.strictObject({
+  name: z.string().min(1).max(256).optional(),
+  provider: ProviderSchema.optional(),
+});
+export const ScopesSchema = z.array(ApiScopeSchema).min(1, { error: 'at least one scope is required' });
+/** Chosen keys (the local cloud's fixed dev keys): printable ASCII without spaces, so they fit a header. */
+export const ChosenKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,256}$/, { error: 'must be 8–256 printable ASCII characters' });
+
+/**
+ * Key ids are `<tenantId>_<ULID>`: tenant ids contain no "_", so the owner of a key id can be read from
+ * it — `mailroom key revoke <keyId>` needs no tenant argument and no table scan.
+ */
+export const tenantIdOfKeyId = (keyId: string): string | undefined => {
+  const i = keyId.lastIndexOf('_');
+  return i > 0 ? keyId.slice(0, i) : undefined;
+};
+
+export const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+/** TransactWriteItems reports which item's condition failed in CancellationReasons, one per action. */
+export const cancellationCodes = (err: unknown): (string | undefined)[] | undefined => {
+  if (!(err instanceof Error) || err.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code);
+};
+
+export const toTenant = ({ tenantId, name, provider, createdAt }: Tenant): Tenant => ({
+  tenantId,
+  ...(name === undefined ? {} : { name }),
+  ...(provider === undefined ? {} : { provider }),
+  createdAt,
+});
+
+/** Copies the public fields only: the item's pk embeds the key hash and must not leave the store. */
+export const toInfo = (item: KeyItem): ApiKeyInfo => ({
+  keyId: item.keyId,
+  tenantId: item.tenantId,
+  scopes: item.scopes,
+  createdAt: item.createdAt,
+  ...(item.revokedAt === undefined ? {} : { revokedAt: item.revokedAt }),
+});

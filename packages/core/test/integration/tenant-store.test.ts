@@ -1,0 +1,154 @@
+import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  ConflictError,
+  createDynamoDocumentClient,
+  hashApiKey,
+  NotFoundError,
+  TenantStore,
+  ValidationError,
+} from '../../src';
+import { createTable, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+
+const TABLE = 'mailroom-test-tenants';
+let db: DynamoDbLocal;
+let doc: DynamoDBDocumentClient;
+let store: TenantStore;
+let n = 0;
+const freshTenant = () => `t${++n}-${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  db = await startDynamoDbLocal();
+  await createTable(db.endpoint, TABLE, ['gsi1']);
+  doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: db.endpoint });
+  store = new TenantStore(doc, TABLE);
+});
+
+afterAll(async () => {
+  doc?.destroy();
+  await db?.stop();
+});
+
+describe('TenantStore against DynamoDB Local', () => {
+  it('creates a tenant and reads it back', async () => {
+    const id = freshTenant();
+    await store.createTenant(id, { name: 'Acme Inc.' });
+    await expect(store.getTenant(id)).resolves.toMatchObject({ tenantId: id, name: 'Acme Inc.' });
+    await expect(store.getTenant(`${id}-absent`)).resolves.toBeNull();
+  });
+
+  it('keeps a tenant’s provider and updates it', async () => {
+    const id = freshTenant();
+    await expect(store.createTenant(id, { provider: 'sendgrid' })).resolves.toMatchObject({
+      provider: 'sendgrid',
+    });
+    await expect(store.updateTenant(id, { provider: 'ses', name: 'Renamed' })).resolves.toMatchObject({
+      tenantId: id,
+      provider: 'ses',
+      name: 'Renamed',
+    });
+    await expect(store.getTenant(id)).resolves.toMatchObject({ provider: 'ses', name: 'Renamed' });
+    await expect(store.updateTenant(`${id}-absent`, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.createTenant(freshTenant(), { provider: 'mailgun' as never })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('refuses a duplicate tenant with ConflictError', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    await expect(store.createTenant(id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses a malformed tenant id with ValidationError', async () => {
+    await expect(store.createTenant('Acme_Inc')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('creates a key and authenticates it to its tenant and scopes', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    const { keyId, key } = await store.createApiKey(id, ['send', 'read']);
+    expect(key).toMatch(/^mr_[A-Za-z0-9_-]{43}$/);
+    await expect(store.authenticate(key)).resolves.toEqual({ tenantId: id, keyId, scopes: ['send', 'read'] });
+    await expect(store.authenticate(`${key}x`)).resolves.toBeNull();
+    await expect(store.authenticate('')).resolves.toBeNull();
+  });
+
+  it('stores only the hash of a key, never the key', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    const { key } = await store.createApiKey(id, ['read']);
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: `KEY#${hashApiKey(key)}`, sk: 'KEY' } }),
+    );
+    expect(Item).toMatchObject({ tenantId: id, gsi1pk: `TENANT#${id}` });
+    const { Items = [] } = await doc.send(new ScanCommand({ TableName: TABLE }));
+    expect(JSON.stringify(Items)).not.toContain(key);
+  });
+
+  it('seeds a chosen key (the local dev keys) and refuses registering it twice', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    const chosen = `dev-${id}-key`;
+    await expect(store.createApiKey(id, ['send', 'read', 'admin'], { key: chosen })).resolves.toMatchObject({
+      key: chosen,
+    });
+    await expect(store.authenticate(chosen)).resolves.toMatchObject({ tenantId: id });
+    await expect(store.createApiKey(id, ['send'], { key: chosen })).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses a key for a tenant that does not exist', async () => {
+    await expect(store.createApiKey(freshTenant(), ['send'])).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses a key without scopes', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    await expect(store.createApiKey(id, [])).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('lists a tenant’s keys without their hashes, and only that tenant’s', async () => {
+    const id = freshTenant();
+    const other = freshTenant();
+    await store.createTenant(id);
+    await store.createTenant(other);
+    const a = await store.createApiKey(id, ['send']);
+    const b = await store.createApiKey(id, ['read', 'admin']);
+    await store.createApiKey(other, ['send']);
+
+    const keys = await store.listKeys(id);
+    expect(keys.map((k) => k.keyId)).toEqual([a.keyId, b.keyId]);
+    for (const k of keys) {
+      expect(Object.keys(k).sort()).toEqual(['createdAt', 'keyId', 'scopes', 'tenantId']);
+    }
+    const serialized = JSON.stringify(keys);
+    expect(serialized).not.toContain(hashApiKey(a.key));
+    expect(serialized).not.toContain(a.key);
+  });
+
+  it('makes a revoked key fail authentication, and shows when it was revoked', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    const { keyId, key } = await store.createApiKey(id, ['send']);
+    const revoked = await store.revokeKey(id, keyId);
+    expect(revoked.revokedAt).toEqual(expect.any(String));
+    await expect(store.authenticate(key)).resolves.toBeNull();
+    await expect(store.listKeys(id)).resolves.toEqual([
+      expect.objectContaining({ keyId, revokedAt: revoked.revokedAt }),
+    ]);
+    // Revoking again keeps the first revocation time.
+    await expect(store.revokeKey(id, keyId)).resolves.toMatchObject({ revokedAt: revoked.revokedAt });
+  });
+
+  it('revokes by key id alone, and refuses another tenant’s key', async () => {
+    const id = freshTenant();
+    const other = freshTenant();
+    await store.createTenant(id);
+    await store.createTenant(other);
+    const { keyId, key } = await store.createApiKey(id, ['send']);
+    await expect(store.revokeKey(other, keyId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.authenticate(key)).resolves.not.toBeNull();
+    await store.revokeKeyById(keyId);
+    await expect(store.authenticate(key)).resolves.toBeNull();
+    await expect(store.revokeKeyById('no-such-key')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
