@@ -99,12 +99,39 @@ const byStatus = (source: string, status: number, detail: string): ErrorClassifi
   return undefined;
 };
 
+/**
+ * A cancelled DynamoDB transaction says why per item. Conflicts with another transaction and throughput
+ * limits pass if retried; a failed condition does not.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html#API_TransactWriteItems_Errors
+ */
+const TRANSACTION_RETRYABLE = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+const classifyCancelledTransaction = (err: Obj): ErrorClassification => {
+  const reasons = Array.isArray(err['CancellationReasons']) ? err['CancellationReasons'] : [];
+  const codes = reasons.filter(isObj).map((r) => str(r['Code']) ?? 'None');
+  const retryable = codes.find((c) => TRANSACTION_RETRYABLE.has(c));
+  return retryable
+    ? verdict(
+        retryable === 'TransactionConflict' ? 'transient' : 'throttling',
+        `AWS TransactionCanceledException (${retryable})`,
+      )
+    : verdict(
+        'permanent',
+        `AWS TransactionCanceledException (${codes.filter((c) => c !== 'None').join(', ')})`,
+      );
+};
+
 /** AWS SDK v3 service errors carry `$metadata` (and `$fault`, sometimes `$retryable`). */
 const classifyAws = (err: Obj): ErrorClassification | undefined => {
   if (!isObj(err['$metadata'])) return undefined;
   const name = str(err['name']) ?? 'Error';
   const status = err['$metadata']['httpStatusCode'];
   if (AWS_PERMANENT.has(name)) return verdict('permanent', `AWS ${name}`);
+  if (name === 'TransactionCanceledException') return classifyCancelledTransaction(err);
   const retryable = err['$retryable'];
   if (isObj(retryable))
     return verdict(retryable['throttling'] === true ? 'throttling' : 'transient', `AWS ${name}`);

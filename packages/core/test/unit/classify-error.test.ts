@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import {
   ConditionalCheckFailedException,
+  TransactionCanceledException,
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
@@ -184,6 +185,30 @@ describe('classifyError', () => {
         retryable: false,
         kind: 'permanent',
         reason: expect.stringContaining(name.split(' ').pop()!),
+      });
+    });
+  });
+
+  describe('cancelled DynamoDB transactions', () => {
+    const cancelled = (...codes: string[]) =>
+      new TransactionCanceledException({
+        ...meta(400),
+        message: 'Transaction cancelled',
+        CancellationReasons: codes.map((Code) => ({ Code })),
+      });
+
+    it('retries a transaction conflict', () => {
+      expect(classifyError(cancelled('None', 'TransactionConflict'))).toMatchObject({
+        retryable: true,
+        kind: 'transient',
+      });
+    });
+
+    it('does not retry a failed condition', () => {
+      expect(classifyError(cancelled('ConditionalCheckFailed', 'None'))).toEqual({
+        retryable: false,
+        kind: 'permanent',
+        reason: 'AWS TransactionCanceledException (ConditionalCheckFailed)',
       });
     });
   });
