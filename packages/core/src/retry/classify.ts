@@ -18,7 +18,7 @@ export interface ErrorClassification {
  * Names from the AWS SDK's own retry classification (@smithy/core `retry`:
  * THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES), plus the 5xx names services use.
  * https://github.com/smithy-lang/smithy-typescript/blob/main/packages/service-error-classification/src/constants.ts
- * SES v2's LimitExceededException is in the SDK's throttling list; on SendEmail it means a sending quota.
+ * SES v2's LimitExceededException is in the SDK's throttling list too, so it is retried like throttling.
  */
 const AWS_THROTTLING = new Set([
   'Throttling',

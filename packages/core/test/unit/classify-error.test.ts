@@ -97,10 +97,7 @@ describe('classifyError', () => {
         'SES v2 TooManyRequestsException',
         new TooManyRequestsException({ ...meta(429), message: 'Maximum sending rate exceeded.' }),
       ],
-      [
-        'SES v2 LimitExceededException',
-        new LimitExceededException({ ...meta(400), message: 'Daily message quota exceeded.' }),
-      ],
+      ['SES v2 LimitExceededException', new LimitExceededException({ ...meta(400), message: '' })],
       [
         'DynamoDB ProvisionedThroughputExceededException',
         new ProvisionedThroughputExceededException({ ...meta(400), message: '' }),
