@@ -108,3 +108,18 @@ export { TenantStore, tenantIdOfKeyId } from './stores/tenants';
 export type { Tenant, TenantFields, ApiKeyInfo, TenantStoreOptions } from './stores/tenants';
 export { hashApiKey, generateApiKey, requireScope } from './stores/api-keys';
 export type { Principal } from './stores/api-keys';
+
+export { healthHandler } from './http/health';
+export { authorize } from './http/auth';
+export type { KeyAuthenticator } from './http/auth';
+export { header, jsonBody } from './http/request';
+export { json, errorResponse } from './http/respond';
+
+export { MessageStore } from './stores/messages';
+export type {
+  IdempotencyRecord,
+  Transition,
+  MessageEvent,
+  MessageRecord,
+  NewMessage,
+} from './stores/messages';

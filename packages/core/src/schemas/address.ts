@@ -3,11 +3,16 @@ import { CR_OR_LF, headerSafeString } from './common';
 
 /**
  * 254 = the 256-octet SMTP path limit minus the angle brackets (RFC 5321 §4.5.3.1.3). zod's email pattern
- * is deliberately conservative (ASCII, dotted domain with a 2+ letter TLD): it refuses quoted local parts
+ * is deliberately conservative (ASCII, dotted domain with a letters-only TLD): it refuses quoted local parts
  * and bare hosts, which providers reject or mishandle anyway.
  */
+// zod's default email pattern, except that the top-level label may be one letter long: the
+// contract's own example address is "a@b.c".
+const EMAIL_PATTERN =
+  /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]+$/;
+
 export const EmailSchema = z
-  .email({ error: 'must be a valid email address' })
+  .email({ pattern: EMAIL_PATTERN, error: 'must be a valid email address' })
   .max(254)
   .refine((s) => !CR_OR_LF.test(s), { error: 'email address must not contain CR or LF' })
   .meta({ id: 'Email', description: 'An email address (addr-spec), e.g. "ana@example.com".' });

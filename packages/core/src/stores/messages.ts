@@ -1,0 +1,309 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { newId } from '../ids';
+import type { MessageStatus } from '../schemas';
+import type { MessageEvent, MessageRecord, NewMessage } from './message-types';
+
+export type { MessageEvent, MessageRecord, NewMessage } from './message-types';
+
+/** Idempotency records outlive the contract's 24 hours with margin. */
+const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
+
+const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
+const statusIndex = (tenantId: string, status: MessageStatus) => `T#${tenantId}#S#${status}`;
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+const isConditionFailure = (err: unknown) =>
+  (err as Error).name === 'ConditionalCheckFailedException' ||
+  ((err as Error).name === 'TransactionCanceledException' &&
+    ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
+      (r) => r.Code === 'ConditionalCheckFailed',
+    ));
+
+export interface IdempotencyRecord {
+  messageId: string;
+  bodyHash: string;
+}
+
+export interface Transition {
+  status: MessageStatus;
+  event: Omit<MessageEvent, 'at'> & { at?: string };
+  provider?: string;
+  providerMessageId?: string;
+  lastError?: string | null;
+  countAttempt?: boolean;
+}
+
+/**
+ * Messages, their recipients and timelines in the single `messages` table
+ * (layout in docs/design-notes.md). Every write that changes a status also appends the
+ * timeline event, in one transaction, so the two never disagree.
+ */
+export class MessageStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private messageItems(message: NewMessage, nowIso: string) {
+    const created = `${message.createdAt}#${message.id}`;
+    const item = {
+      ...messageKey(message.id),
+      ...message,
+      status: 'queued' satisfies MessageStatus,
+      attempts: 0,
+      updatedAt: nowIso,
+      gsi1pk: statusIndex(message.tenantId, 'queued'),
+      gsi1sk: created,
+      gsi2pk: `T#${message.tenantId}`,
+      gsi2sk: created,
+    };
+    const recipients = [...new Set(message.recipients.map((r) => r.toLowerCase()))].map((email) => ({
+      pk: `MSG#${message.id}`,
+      sk: `RCPT#${email}`,
+      gsi2pk: `T#${message.tenantId}#R#${email}`,
+      gsi2sk: created,
+    }));
+    const event = this.eventItem(message.id, { type: 'queued', at: nowIso, provider: null, data: {} });
+    return [item, ...recipients, event];
+  }
+
+  private eventItem(messageId: string, event: MessageEvent) {
+    return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${newId()}`, ...event };
+  }
+
+  /**
+   * Records a new `queued` message. With an idempotency key, the key is claimed in the same
+   * transaction; when it is already taken, returns the existing claim and writes nothing.
+   */
+  async create(
+    message: NewMessage,
+    idempotency?: { key: string; bodyHash: string },
+  ): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
+    const nowIso = this.now().toISOString();
+    type Put = {
+      Put: {
+        TableName: string;
+        Item: Record<string, unknown>;
+        ConditionExpression?: string;
+        ExpressionAttributeValues?: Record<string, unknown>;
+      };
+    };
+    const puts: Put[] = this.messageItems(message, nowIso).map((Item, i) => ({
+      Put: {
+        TableName: this.tableName,
+        Item,
+        ...(i === 0 && { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    }));
+    const idemKey = idempotency && { pk: `IDEM#${message.tenantId}#${idempotency.key}`, sk: 'IDEM' };
+    if (idemKey && idempotency) {
+      puts.unshift({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...idemKey,
+            messageId: message.id,
+            bodyHash: idempotency.bodyHash,
+            expiresAt: epochSeconds(this.now().getTime()) + IDEMPOTENCY_TTL_SECONDS,
+          },
+          // An expired record (TTL deletion lags) no longer binds the key.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(this.now().getTime()) },
+        },
+      });
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: puts }));
+      return { created: true };
+    } catch (err) {
+      if (!idemKey || !isConditionFailure(err)) throw err;
+      const found = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: idemKey, ConsistentRead: true }),
+      );
+      if (!found.Item) throw err;
+      return { created: false, existing: { messageId: found.Item.messageId, bodyHash: found.Item.bodyHash } };
+    }
+  }
+
+  /** Records a message that arrived on the queue without going through the HTTP API; no-op if present. */
+  async ensure(message: NewMessage): Promise<void> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: this.messageItems(message, this.now().toISOString()).map((Item, i) => ({
+            Put: {
+              TableName: this.tableName,
+              Item,
+              ...(i === 0 && { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          })),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async markEnqueued(id: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: messageKey(id),
+        UpdateExpression: 'SET enqueuedAt = if_not_exists(enqueuedAt, :now)',
+        ExpressionAttributeValues: { ':now': this.now().toISOString() },
+      }),
+    );
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const found = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }),
+    );
+    return found.Item ? toRecord(found.Item) : undefined;
+  }
+
+  /** The message and its timeline, oldest event first. */
+  async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `MSG#${id}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const head = items.find((i) => i.sk === 'MSG');
+    if (!head) return undefined;
+    const events = items
+      .filter((i) => String(i.sk).startsWith('EVT#'))
+      .map(({ type, at, provider, data }) => ({ type, at, provider, data }) as MessageEvent);
+    return { message: toRecord(head), events };
+  }
+
+  /** Moves a message to a new status and appends the event, atomically. */
+  async transition(id: string, tenantId: string, change: Transition): Promise<void> {
+    const at = change.event.at ?? this.now().toISOString();
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':status': change.status,
+      ':gsi1pk': statusIndex(tenantId, change.status),
+      ':now': at,
+    };
+    const sets = ['#status = :status', 'gsi1pk = :gsi1pk', 'updatedAt = :now'];
+    if (change.provider !== undefined) {
+      sets.push('provider = :provider');
+      values[':provider'] = change.provider;
+    }
+    if (change.providerMessageId !== undefined) {
+      sets.push('providerMessageId = :pmid', 'gsi3pk = :gsi3pk', 'gsi3sk = :msg');
+      values[':pmid'] = change.providerMessageId;
+      values[':gsi3pk'] = `PMID#${change.provider ?? 'unknown'}#${change.providerMessageId}`;
+      values[':msg'] = 'MSG';
+    }
+    if (change.lastError !== undefined) {
+      sets.push('lastError = :lastError');
+      values[':lastError'] = change.lastError;
+    }
+    const add = change.countAttempt ? ' ADD attempts :one' : '';
+    if (change.countAttempt) values[':one'] = 1;
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: messageKey(id),
+              UpdateExpression: `SET ${sets.join(', ')}${add}`,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: this.eventItem(id, { ...change.event, at, provider: change.event.provider ?? null }),
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  /** Adds a timeline event without changing the status. */
+  async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
+    const at = event.at ?? this.now().toISOString();
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: this.eventItem(id, { ...event, at }) }),
+    );
+  }
+
+  /** Which of these addresses the tenant's suppression list holds (lower-cased). */
+  async suppressed(tenantId: string, emails: string[]): Promise<Set<string>> {
+    const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+    const hits = new Set<string>();
+    // BatchGetItem takes at most 100 keys; a message has at most 50 recipients.
+    if (unique.length === 0) return hits;
+    let keys: Record<string, unknown>[] | undefined = unique.map((e) => ({
+      pk: `SUPP#${tenantId}#${e}`,
+      sk: 'SUPP',
+    }));
+    while (keys && keys.length) {
+      const result: {
+        Responses?: Record<string, Record<string, unknown>[]>;
+        UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+      } = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) hits.add(String(item.email));
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    return hits;
+  }
+
+  async suppress(tenantId: string, email: string, reason: string): Promise<void> {
+    const lower = email.toLowerCase();
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `SUPP#${tenantId}#${lower}`,
+          sk: 'SUPP',
+          email: lower,
+          reason,
+          at: this.now().toISOString(),
+        },
+      }),
+    );
+  }
+}
+
+function toRecord(item: Record<string, unknown>): MessageRecord {
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    ...rest
+  } = item;
+  return rest as unknown as MessageRecord;
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import {
+  ConflictError,
+  newId,
+  ValidationError,
+  type MessageStore,
+  type SendMailRequest,
+  type SendQueueMessage,
+} from '@mailroom/core';
+
+export interface AcceptDeps {
+  messages: MessageStore;
+  /** Size in bytes of an uploaded attachment the tenant owns, or undefined when there is none. */
+  attachmentSize(tenantId: string, key: string): Promise<number | undefined>;
+  enqueue(message: SendQueueMessage): Promise<void>;
+  now?: () => Date;
+}
+
+export interface AcceptInput {
+  tenantId: string;
+  request: SendMailRequest;
+  idempotencyKey?: string;
+}
+
+/** Stable JSON (keys sorted) so the same body hashes the same whatever its key order or spacing. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const bodyHash = (request: SendMailRequest) =>
+  createHash('sha256').update(canonical(request)).digest('hex');
+
+const recipients = (r: SendMailRequest) =>
+  [...r.to, ...(r.cc ?? []), ...(r.bcc ?? [])].map((a) => (typeof a === 'string' ? a : a.email));
+
+/**
+ * `POST /v1/messages`: record the message `queued`, then enqueue it. With an idempotency key the
+ * same key and body give back the first answer, another body is a 409. The record is written
+ * before the enqueue, and a replay re-enqueues a message whose first enqueue never finished,
+ * so an answered 202 always means the mail is on its way (the send side's lock absorbs any
+ * double enqueue).
+ */
+export async function acceptMessage(
+  input: AcceptInput,
+  deps: AcceptDeps,
+): Promise<{ id: string; status: 'queued' }> {
+  const { tenantId, request, idempotencyKey } = input;
+  await checkAttachments(input, deps);
+  const now = (deps.now ?? (() => new Date()))();
+  const hash = bodyHash(request);
+  const fresh = newId();
+  const created = await deps.messages.create(
+    {
+      id: fresh,
+      tenantId,
+      createdAt: now.toISOString(),
+      from: request.from,
+      to: request.to,
+      subject: request.subject,
+      recipients: recipients(request),
+      ...(request.provider && { provider: request.provider }),
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
+      ...(request.tags && { tags: request.tags }),
+      ...(request.metadata && { metadata: request.metadata }),
+    },
+    idempotencyKey === undefined ? undefined : { key: idempotencyKey, bodyHash: hash },
+  );
+
+  let id = fresh;
+  if (!created.created) {
+    if (created.existing.bodyHash !== hash) {
+      throw new ConflictError('this Idempotency-Key was already used with a different body');
+    }
+    id = created.existing.messageId;
+    const existing = await deps.messages.get(id);
+    if (existing?.enqueuedAt) return { id, status: 'queued' };
+  }
+  await deps.enqueue({
+    ...request,
+    tenantId,
+    id,
+    version: 1,
+    ...(idempotencyKey !== undefined && { idempotencyKey }),
+  });
+  await deps.messages.markEnqueued(id);
+  return { id, status: 'queued' };
+}
+
+// SES v2 accepts messages up to 40 MB after encoding:
+// https://docs.aws.amazon.com/ses/latest/dg/quotas.html
+const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+// Base64 grows content by 4/3.
+const encoded = (bytes: number) => Math.ceil(bytes / 3) * 4;
+
+/** Uploaded attachments must exist, belong to the tenant, and fit SES's message size limit. */
+async function checkAttachments({ tenantId, request }: AcceptInput, deps: AcceptDeps): Promise<void> {
+  let total = Buffer.byteLength(request.text ?? '') + Buffer.byteLength(request.html ?? '');
+  const problems: { path: string; message: string }[] = [];
+  await Promise.all(
+    (request.attachments ?? []).map(async (attachment, i) => {
+      if (!('key' in attachment) || attachment.key === undefined) {
+        total += attachment.content.length;
+        return;
+      }
+      const size = attachment.key.startsWith(`${tenantId}/`)
+        ? await deps.attachmentSize(tenantId, attachment.key)
+        : undefined;
+      if (size === undefined) {
+        problems.push({
+          path: `attachments.${i}.key`,
+          message: 'no uploaded attachment with this key for this tenant',
+        });
+      } else {
+        total += encoded(size);
+      }
+    }),
+  );
+  if (problems.length) throw new ValidationError('unknown attachment key', { details: problems });
+  if (total > MAX_MESSAGE_BYTES) {
+    throw new ValidationError(
+      `the message would be ${total} bytes encoded; SES accepts at most ${MAX_MESSAGE_BYTES}`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ValidationError } from '@mailroom/core';
+import type { AttachmentSource } from '../outgoing-mail';
+
+/** The attachments bucket. Keys are `<tenantId>/<id>/<filename>`: a key is only ever read for its own tenant. */
+export class AttachmentsBucket implements AttachmentSource {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  private owned(tenantId: string, key: string): void {
+    // Permanent: no retry can make another tenant's key readable.
+    if (!key.startsWith(`${tenantId}/`))
+      throw new ValidationError(`attachment ${key} does not belong to this tenant`);
+  }
+
+  async load(tenantId: string, key: string): Promise<Uint8Array> {
+    this.owned(tenantId, key);
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!object.Body) throw new Error(`attachment ${key} has no body`);
+      return await object.Body.transformToByteArray();
+    } catch (err) {
+      // Expired by the bucket's lifecycle rule or never uploaded: waiting will not bring it back.
+      if ((err as Error).name === 'NoSuchKey')
+        throw new ValidationError(`attachment ${key} is gone`, { cause: err });
+      throw err;
+    }
+  }
+
+  async size(tenantId: string, key: string): Promise<number | undefined> {
+    this.owned(tenantId, key);
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength;
+    } catch (err) {
+      if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
+  /** A presigned PUT bound to the content type and length, so the upload is exactly what was declared. */
+  async uploadUrl(key: string, contentType: string, size: number, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size }),
+      { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+  }
+}

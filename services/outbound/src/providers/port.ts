@@ -1,0 +1,49 @@
+/** What the send use case hands a provider: recipients resolved, attachments loaded. */
+export interface Mailbox {
+  email: string;
+  name?: string;
+}
+
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+export interface OutgoingMail {
+  /** Mailroom's id; travels as the SES tag / SendGrid custom arg `mailroom_message_id`. */
+  messageId: string;
+  tenantId: string;
+  from: Mailbox;
+  to: Mailbox[];
+  cc: Mailbox[];
+  bcc: Mailbox[];
+  replyTo: Mailbox[];
+  subject: string;
+  text?: string;
+  html?: string;
+  headers: Record<string, string>;
+  attachments: OutgoingAttachment[];
+  tags: Record<string, string>;
+}
+
+export type ProviderName = 'ses' | 'sendgrid';
+
+export interface ProviderCredentials {
+  /** SendGrid: the tenant's own API key, when it has one. */
+  apiKey?: string;
+}
+
+/**
+ * One port for every provider. Adapters throw the provider's own errors; the send use case
+ * classifies them with core's retry policy, so adapters hold no retry logic.
+ */
+export interface MailProvider {
+  readonly name: ProviderName;
+  send(mail: OutgoingMail, credentials?: ProviderCredentials): Promise<{ providerMessageId: string }>;
+}
+
+export const MESSAGE_ID_TAG = 'mailroom_message_id';
+
+export const formatMailbox = ({ email, name }: Mailbox): string =>
+  name ? `"${name.replace(/["\\]/g, '\\$&')}" <${email}>` : email;

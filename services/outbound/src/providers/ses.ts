@@ -1,0 +1,57 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { formatMailbox, MESSAGE_ID_TAG, type MailProvider, type OutgoingMail } from './port';
+
+const utf8 = (Data: string) => ({ Data, Charset: 'UTF-8' });
+
+/**
+ * Amazon SES v2 `SendEmail` with simple content (headers and attachments included), so SES
+ * builds the MIME. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
+ */
+export class SesProvider implements MailProvider {
+  readonly name = 'ses' as const;
+
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly options: { configurationSetName?: string } = {},
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<{ providerMessageId: string }> {
+    const result = await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: formatMailbox(mail.from),
+        Destination: {
+          ToAddresses: mail.to.map(formatMailbox),
+          CcAddresses: mail.cc.map(formatMailbox),
+          BccAddresses: mail.bcc.map(formatMailbox),
+        },
+        ReplyToAddresses: mail.replyTo.map(formatMailbox),
+        ConfigurationSetName: this.options.configurationSetName,
+        // Tags come back on every event SES publishes, which is how events find their message.
+        EmailTags: [
+          ...Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
+          { Name: MESSAGE_ID_TAG, Value: mail.messageId },
+        ],
+        Content: {
+          Simple: {
+            Subject: utf8(mail.subject),
+            Body: {
+              ...(mail.text !== undefined && { Text: utf8(mail.text) }),
+              ...(mail.html !== undefined && { Html: utf8(mail.html) }),
+            },
+            Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })),
+            Attachments: mail.attachments.length
+              ? mail.attachments.map((a) => ({
+                  FileName: a.filename,
+                  ContentType: a.contentType,
+                  RawContent: a.content,
+                  ContentDisposition: 'ATTACHMENT' as const,
+                }))
+              : undefined,
+          },
+        },
+      }),
+    );
+    if (!result.MessageId) throw new Error('SES accepted the mail but returned no MessageId');
+    return { providerMessageId: result.MessageId };
+  }
+}

@@ -1,0 +1,96 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The provider's per-second quota, shared by every concurrent `send` invocation.
+ *
+ * A GCRA (generic cell rate algorithm, a leaky bucket kept as one timestamp): the item holds
+ * the "theoretical arrival time" `tat` of the next free slot. Taking a slot moves `tat` one
+ * interval (1000 / rate ms) forward with a conditional write, so sends are spaced evenly and
+ * never burst above the quota in any one-second window — SES measures its maximum send rate
+ * per second (https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas.html).
+ */
+export interface SendBudget {
+  /** Waits for a slot; throws `SendBudgetExhaustedError` when none is free within the wait bound. */
+  take(): Promise<void>;
+}
+
+export class SendBudgetExhaustedError extends Error {
+  override readonly name = 'SendBudgetExhaustedError';
+  readonly code = 'PROVIDER.RATE_BUDGET';
+  readonly retryable = true;
+}
+
+export interface BudgetOptions {
+  /** Sends per second allowed for this provider account. */
+  rate: number;
+  /** The longest a caller waits for a slot before giving the record back to the queue. */
+  maxWaitMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class DynamoSendBudget implements SendBudget {
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** One budget per provider account, e.g. `ses#us-east-1` or `sendgrid#default`. */
+    private readonly account: string,
+    private readonly options: BudgetOptions,
+  ) {
+    if (!(options.rate > 0)) throw new RangeError(`send rate must be positive, got ${options.rate}`);
+    this.intervalMs = 1000 / options.rate;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  async take(): Promise<void> {
+    for (;;) {
+      const slot = await this.reserve();
+      if (slot !== undefined) {
+        const wait = slot - this.now();
+        if (wait > 0) await this.sleep(wait);
+        return;
+      }
+    }
+  }
+
+  /** One optimistic attempt: the reserved slot time, or undefined when another caller won the race. */
+  private async reserve(): Promise<number | undefined> {
+    const key = { pk: `RATE#${this.account}`, sk: 'RATE' };
+    const current = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    const tat = current.Item?.tat as number | undefined;
+    const now = this.now();
+    const slot = Math.max(tat ?? 0, now);
+    if (slot - now > this.options.maxWaitMs) {
+      throw new SendBudgetExhaustedError(
+        `no send slot within ${this.options.maxWaitMs} ms at ${this.options.rate}/s for ${this.account}`,
+      );
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET tat = :next',
+          ConditionExpression: tat === undefined ? 'attribute_not_exists(tat)' : 'tat = :seen',
+          ExpressionAttributeValues: {
+            ':next': slot + this.intervalMs,
+            ...(tat !== undefined && { ':seen': tat }),
+          },
+        }),
+      );
+      return slot;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw err;
+    }
+  }
+}

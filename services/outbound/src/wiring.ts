@@ -1,0 +1,105 @@
+import { GetAccountCommand } from '@aws-sdk/client-sesv2';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  createDynamoDocumentClient,
+  createS3Client,
+  createSesV2Client,
+  createSqsClient,
+  DynamoDedupeLock,
+  MessageStore,
+  TenantStore,
+} from '@mailroom/core';
+import type { AcceptDeps } from './accept-message';
+import { AttachmentsBucket } from './adapters/attachments';
+import { SendQueue } from './adapters/send-queue';
+import { outboundConfig, type OutboundConfig } from './config';
+import { SendGridProvider } from './providers/sendgrid';
+import { SesProvider } from './providers/ses';
+import { DynamoSendBudget } from './rate/budget';
+import type { SendDeps } from './send-message';
+import { tenantSettingsCache } from './tenant-settings';
+
+/** The one place that builds real clients and adapters from config; handlers ask it for deps. */
+export const logger = new Logger({ serviceName: 'mailroom-outbound' });
+
+function base(config: OutboundConfig) {
+  const aws = { region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT };
+  const doc = createDynamoDocumentClient({
+    region: config.AWS_REGION,
+    endpoint: config.MAILROOM_DYNAMODB_ENDPOINT,
+  });
+  return {
+    doc,
+    messages: new MessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
+    tenants: new TenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    queue: new SendQueue(createSqsClient(aws), config.MAILROOM_SEND_QUEUE_URL),
+    attachments: new AttachmentsBucket(createS3Client(aws), config.MAILROOM_ATTACHMENTS_BUCKET),
+  };
+}
+
+let http: (ReturnType<typeof base> & { accept: AcceptDeps }) | undefined;
+export function httpDeps() {
+  if (!http) {
+    const b = base(outboundConfig());
+    http = {
+      ...b,
+      accept: {
+        messages: b.messages,
+        enqueue: (m) => b.queue.enqueue(m),
+        attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
+      },
+    };
+  }
+  return http;
+}
+
+async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV2Client>): Promise<number> {
+  if (config.MAILROOM_SES_MAX_SEND_RATE) return config.MAILROOM_SES_MAX_SEND_RATE;
+  const account = await ses.send(new GetAccountCommand({}));
+  const rate = account.SendQuota?.MaxSendRate;
+  if (!rate) throw new Error('SES reported no MaxSendRate; set MAILROOM_SES_MAX_SEND_RATE');
+  return rate;
+}
+
+let send: Promise<SendDeps> | undefined;
+export function sendDeps(): Promise<SendDeps> {
+  send ??= (async () => {
+    const config = outboundConfig();
+    const b = base(config);
+    const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
+    const budget = (account: string, rate: number) =>
+      new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
+        rate,
+        maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
+      });
+    return {
+      messages: b.messages,
+      lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE),
+      providers: {
+        ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET }),
+        sendgrid: new SendGridProvider({
+          apiKey: config.SENDGRID_API_KEY,
+          baseUrl: config.SENDGRID_API_BASE_URL,
+        }),
+      },
+      budgets: {
+        ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, ses)),
+        sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
+      },
+      attachments: b.attachments,
+      tenantSettings: tenantSettingsCache(b.tenants),
+      delay: (handle, seconds) => b.queue.delay(handle, seconds),
+      logger,
+      settings: {
+        defaultProvider: config.MAILROOM_PROVIDER,
+        leaseMs: config.MAILROOM_LOCK_LEASE_MS,
+        maxReceiveCount: config.MAILROOM_SEND_MAX_RECEIVE_COUNT,
+        retry: {
+          baseSeconds: config.MAILROOM_RETRY_BASE_SECONDS,
+          capSeconds: config.MAILROOM_RETRY_CAP_SECONDS,
+        },
+      },
+    };
+  })();
+  return send;
+}
