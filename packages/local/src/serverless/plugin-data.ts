@@ -1,0 +1,59 @@
+/**
+ * What the launcher tells serverless-plugin.cjs: for each service, the local value of every
+ * environment entry that is a CloudFormation intrinsic (`!Ref`, `!GetAtt`, `!Sub`…), resolved
+ * by the same Resolver that provisioned them. Written to a JSON file whose path reaches the
+ * plugin as MAILROOM_LOCAL_CLOUD_FILE.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Resolver } from '../cloudformation/resolver';
+import type { ServiceConfig } from './print';
+
+export const PLUGIN_DATA_ENV = 'MAILROOM_LOCAL_CLOUD_FILE';
+
+export interface ServiceEnvironment {
+  provider: Record<string, string>;
+  functions: Record<string, Record<string, string>>;
+}
+
+export interface PluginData {
+  stage: string;
+  /** By Serverless service name (`mailroom-outbound`). */
+  services: Record<string, ServiceEnvironment>;
+}
+
+/** Resolves the intrinsic entries of one environment block; plain strings are left to Serverless. */
+export function resolveEnvironment(
+  environment: Record<string, unknown> | undefined,
+  resolver: Resolver,
+  where: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment ?? {})) {
+    if (typeof value !== 'object' || value === null) continue;
+    out[name] = resolver.resolveString(value, `${where} ${name}`);
+  }
+  return out;
+}
+
+export function serviceEnvironment(config: ServiceConfig, resolver: Resolver): ServiceEnvironment {
+  const functions: ServiceEnvironment['functions'] = {};
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    functions[key] = resolveEnvironment(fn.environment, resolver, `${config.service} function ${key}:`);
+  }
+  return {
+    provider: resolveEnvironment(
+      config.provider.environment,
+      resolver,
+      `${config.service} provider.environment:`,
+    ),
+    functions,
+  };
+}
+
+export async function writePluginData(file: string, data: PluginData): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(data, null, 2));
+}
+
+export const removePluginData = (file: string): Promise<void> => rm(file, { force: true });

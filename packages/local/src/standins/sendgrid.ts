@@ -1,0 +1,239 @@
+/**
+ * A small stand-in for SendGrid's `POST /v3/mail/send` (no emulator exists, TOOLCHAIN.md).
+ * It answers as SendGrid does — 202 with an X-Message-Id, 400/401/429/5xx with SendGrid's
+ * `{"errors": [...]}` body — and keeps what it accepted at `GET /store`.
+ * https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pickFault, type Fault, type Random } from '../faults';
+import { BodyTooLargeError, listen, readBody, sendJson, type RunningServer } from './http';
+import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
+
+interface SendGridError {
+  message: string;
+  field: string | null;
+  help: string | null;
+}
+
+export interface AcceptedSendGridMail {
+  messageId: string;
+  /** Epoch seconds, as aws-ses-v2-local's store keeps it. */
+  at: number;
+  body: unknown;
+}
+
+export interface SendGridStandInOptions {
+  port: number;
+  host?: string;
+  /** When set, only this key is accepted; otherwise any bearer token is. */
+  apiKey?: string;
+  faults?: Record<Fault, number>;
+  random?: Random;
+}
+
+export interface SendGridStandIn extends RunningServer {
+  readonly emails: AcceptedSendGridMail[];
+  readonly events: SimulatorEvent[];
+}
+
+// SendGrid's documented request limit is 30 MB.
+const BODY_LIMIT = 30 * 1024 * 1024;
+const HELP = 'https://www.twilio.com/docs/sendgrid/api-reference/mail-send/errors';
+const error = (message: string, field: string | null = null, help: string | null = null): SendGridError => ({
+  message,
+  field,
+  help,
+});
+
+export async function startSendGridStandIn(options: SendGridStandInOptions): Promise<SendGridStandIn> {
+  const emails: AcceptedSendGridMail[] = [];
+  const events: SimulatorEvent[] = [];
+  const faults = options.faults ?? { throttle: 0, '5xx': 0 };
+  const random = options.random ?? Math.random;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/store') return sendJson(res, 200, { emails });
+    if (req.method === 'GET' && path === '/simulator-events') return sendJson(res, 200, { events });
+    if (req.method === 'POST' && path === '/clear-store') {
+      emails.length = 0;
+      events.length = 0;
+      return sendJson(res, 200, { message: 'Store cleared' });
+    }
+    if (req.method !== 'POST' || path !== '/v3/mail/send') {
+      return sendJson(res, 404, { errors: [error(`${req.method} ${path} is not part of this stand-in`)] });
+    }
+
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || (options.apiKey !== undefined && token !== options.apiKey)) {
+      return sendJson(res, 401, {
+        errors: [error('The provided authorization grant is invalid, expired, or revoked')],
+      });
+    }
+
+    const fault = pickFault(faults, random);
+    if (fault?.fault === 'throttle') {
+      // https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/rate-limits
+      const reset = String(Math.ceil(Date.now() / 1000) + 1);
+      return sendJson(
+        res,
+        429,
+        { errors: [error('too many requests')] },
+        {
+          'x-ratelimit-limit': '600',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': reset,
+        },
+      );
+    }
+    if (fault?.fault === '5xx') {
+      return sendJson(res, fault.status, {
+        errors: [error('internal error (fault injected by MAILROOM_FAULTS)')],
+      });
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, BODY_LIMIT)).toString('utf8'));
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) return sendJson(res, 413, { errors: [error('Payload Too Large')] });
+      return sendJson(res, 400, { errors: [error('Bad Request', null, HELP)] });
+    }
+    const problems = validateMail(body);
+    if (problems.length > 0) return sendJson(res, 400, { errors: problems });
+
+    const recipients = recipientsOf(body as MailBody);
+    const rejected = recipients.filter((r) => isRejected(r.email));
+    if (rejected.length > 0) {
+      return sendJson(res, 400, {
+        errors: rejected.map((r) =>
+          error(`The recipient ${r.email} was rejected: ${REJECT_DOMAIN} accepts no mail.`, r.field),
+        ),
+      });
+    }
+
+    // SendGrid's ids are 22 characters of URL-safe base64.
+    const messageId = randomBytes(16).toString('base64url');
+    emails.push({ messageId, at: Math.floor(Date.now() / 1000), body });
+    events.push(
+      ...simulatorEvents(
+        'sendgrid',
+        messageId,
+        recipients.map((r) => r.email),
+      ),
+    );
+    res.writeHead(202, { 'x-message-id': messageId, 'content-length': 0 });
+    res.end();
+  };
+
+  const server = await listen(
+    (req, res) => {
+      handle(req, res).catch((e: unknown) => sendJson(res, 500, { errors: [error(String(e))] }));
+    },
+    options.port,
+    options.host ?? '127.0.0.1',
+  );
+  return { ...server, emails, events };
+}
+
+interface MailBody {
+  personalizations: Array<
+    Record<'to' | 'cc' | 'bcc', Array<{ email: string }> | undefined> & { subject?: unknown }
+  >;
+  from: { email: string };
+  subject?: unknown;
+  content?: unknown;
+  template_id?: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isEmail = (v: unknown): boolean => typeof v === 'string' && /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v);
+
+/** The minimal shape SendGrid insists on, with its own messages and field paths. */
+export function validateMail(body: unknown): SendGridError[] {
+  if (!isObject(body)) return [error('Bad Request', null, HELP)];
+  const problems: SendGridError[] = [];
+  const { personalizations, from, subject, content, template_id: templateId } = body;
+  if (!Array.isArray(personalizations) || personalizations.length === 0) {
+    problems.push(
+      error(
+        'The personalizations field is required and must have at least one personalization.',
+        'personalizations',
+        `${HELP}#message.personalizations`,
+      ),
+    );
+  } else {
+    personalizations.forEach((p: unknown, i) => {
+      const to = isObject(p) ? p.to : undefined;
+      if (!Array.isArray(to) || to.length === 0) {
+        problems.push(
+          error(
+            'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+            `personalizations.${i}.to`,
+          ),
+        );
+      }
+      for (const kind of ['to', 'cc', 'bcc'] as const) {
+        const list = isObject(p) ? p[kind] : undefined;
+        if (!Array.isArray(list)) continue;
+        list.forEach((r: unknown, j) => {
+          if (!isObject(r) || !isEmail(r.email)) {
+            problems.push(
+              error('Does not contain a valid address.', `personalizations.${i}.${kind}.${j}.email`),
+            );
+          }
+        });
+      }
+    });
+  }
+  if (!isObject(from) || !isEmail(from.email)) {
+    problems.push(
+      error(
+        'The from object must be provided for every email send. It is an object that requires an email parameter, but may also contain a name parameter.',
+        'from',
+        `${HELP}#message.from`,
+      ),
+    );
+  }
+  const everySubject =
+    Array.isArray(personalizations) &&
+    personalizations.length > 0 &&
+    personalizations.every((p: unknown) => isObject(p) && typeof p.subject === 'string');
+  if (templateId === undefined && !everySubject && (typeof subject !== 'string' || subject === '')) {
+    problems.push(
+      error(
+        'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+        'subject',
+        `${HELP}#message.subject`,
+      ),
+    );
+  }
+  const validContent =
+    Array.isArray(content) &&
+    content.length > 0 &&
+    content.every(
+      (c: unknown) =>
+        isObject(c) && typeof c.type === 'string' && typeof c.value === 'string' && c.value !== '',
+    );
+  if (templateId === undefined && !validContent) {
+    problems.push(
+      error(
+        'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.',
+        'content',
+        `${HELP}#message.content`,
+      ),
+    );
+  }
+  return problems;
+}
+
+function recipientsOf(body: MailBody): Array<{ email: string; field: string }> {
+  return body.personalizations.flatMap((p, i) =>
+    (['to', 'cc', 'bcc'] as const).flatMap((kind) =>
+      (p[kind] ?? []).map((r, j) => ({ email: r.email, field: `personalizations.${i}.${kind}.${j}.email` })),
+    ),
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Local SES: aws-ses-v2-local (mailbox UI, `GET /store`, `POST /clear-store`,
+ * `GET /get-emlContent`) behind a small proxy on the contract port. aws-ses-v2-local has no
+ * throttling switch and no simulator (TOOLCHAIN.md), so the proxy adds, for sending requests
+ * only: injected faults, the reject domain, and the bounce/complaint events that SES's
+ * mailbox simulator addresses imply (`GET /simulator-events`).
+ */
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sesLocal from 'aws-ses-v2-local';
+import { pickFault, type Fault, type Random } from '../faults';
+import { closeServer, listen, readBody, sendJson, type RunningServer } from './http';
+import { readSesSend, sentMessageIds, sesError, type SesErrorAnswer } from './ses-requests';
+import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
+
+export interface SesStandInOptions {
+  port: number;
+  host?: string;
+  faults?: Record<Fault, number>;
+  random?: Random;
+}
+
+export interface SesStandIn extends RunningServer {
+  readonly events: SimulatorEvent[];
+}
+
+// SES v2 accepts messages up to 40 MB (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
+const BODY_LIMIT = 41 * 1024 * 1024;
+
+export async function startSesStandIn(options: SesStandInOptions): Promise<SesStandIn> {
+  // aws-ses-v2-local keeps its store in module state, so one per process is all there is.
+  const inner = await sesLocal({ host: '127.0.0.1', port: 0 });
+  const innerPort = (inner.address() as AddressInfo).port;
+  const events: SimulatorEvent[] = [];
+  const faults = options.faults ?? { throttle: 0, '5xx': 0 };
+  const random = options.random ?? Math.random;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (method === 'GET' && path === '/simulator-events') return sendJson(res, 200, { events });
+    if (method === 'POST' && path === '/clear-store') events.length = 0;
+
+    const body = await readBody(req, BODY_LIMIT);
+    const send = readSesSend(method, path, req.headers['content-type'] ?? '', body);
+    if (!send) {
+      await forward(req, body, res);
+      return;
+    }
+
+    const fault = pickFault(faults, random);
+    if (fault?.fault === 'throttle') {
+      // v2 answers 429 TooManyRequestsException; v1 answers 400 Throttling.
+      return answer(
+        res,
+        send.api === 'v2'
+          ? sesError('v2', 429, 'TooManyRequestsException', 'Maximum sending rate exceeded.')
+          : sesError('v1', 400, 'Throttling', 'Maximum sending rate exceeded.'),
+      );
+    }
+    if (fault?.fault === '5xx') {
+      const code = fault.status === 503 ? 'ServiceUnavailable' : 'InternalFailure';
+      return answer(res, sesError(send.api, fault.status, code, 'Fault injected by MAILROOM_FAULTS.'));
+    }
+    const rejected = send.recipients.flat().filter(isRejected);
+    if (rejected.length > 0) {
+      const text = `Recipient address rejected: ${rejected.join(', ')} (${REJECT_DOMAIN} accepts no mail).`;
+      return answer(res, sesError(send.api, 400, 'MessageRejected', text));
+    }
+
+    const result = await forward(req, body, res);
+    if (result.status !== 200) return;
+    sentMessageIds(send.api, result.body).forEach((id, i) => {
+      if (id) events.push(...simulatorEvents('ses', id, send.recipients[i] ?? []));
+    });
+  };
+
+  /** Relays a request to aws-ses-v2-local and its answer back; returns the answer too. */
+  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const headers = {
+        ...req.headers,
+        host: `127.0.0.1:${innerPort}`,
+        'content-length': String(body.length),
+      };
+      const upstream = request(
+        { host: '127.0.0.1', port: innerPort, method: req.method, path: req.url, headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            const all = Buffer.concat(chunks);
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(all);
+            resolve({ status: answer.statusCode ?? 502, body: all.toString('utf8') });
+          });
+          answer.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+
+  const server = await listen(
+    (req, res) => {
+      handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) answer(res, sesError('v2', 500, 'InternalFailure', String(e)));
+      });
+    },
+    options.port,
+    options.host ?? '127.0.0.1',
+  );
+  return {
+    port: server.port,
+    events,
+    close: async () => {
+      await server.close();
+      await closeServer(inner);
+    },
+  };
+}
+
+function answer(res: ServerResponse, error: SesErrorAnswer): void {
+  res.writeHead(error.status, { ...error.headers, 'content-length': Buffer.byteLength(error.body) });
+  res.end(error.body);
+}

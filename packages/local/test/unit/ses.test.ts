@@ -1,0 +1,96 @@
+import {
+  SESv2Client,
+  SendEmailCommand,
+  TooManyRequestsException,
+  MessageRejected,
+} from '@aws-sdk/client-sesv2';
+import { startSesStandIn, type SesStandIn } from '../../src/standins/ses';
+import { rawRecipients } from '../../src/standins/ses-requests';
+
+describe('SES stand-in', () => {
+  let ses: SesStandIn;
+  let client: SESv2Client;
+  let draws: number[];
+  const url = (path: string) => `http://127.0.0.1:${ses.port}${path}`;
+  const sendTo = (to: string) =>
+    client.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'app@example.com',
+        Destination: { ToAddresses: [to] },
+        Content: { Simple: { Subject: { Data: 'Hi' }, Body: { Text: { Data: 'Hello' } } } },
+        EmailTags: [{ Name: 'mailroom_message_id', Value: 'msg-1' }],
+      }),
+    );
+
+  beforeAll(async () => {
+    ses = await startSesStandIn({
+      port: 0,
+      faults: { throttle: 0.1, '5xx': 0.1 },
+      random: () => draws.shift() ?? 0.99,
+    });
+    client = new SESv2Client({
+      endpoint: `http://127.0.0.1:${ses.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1, // see each injected fault, not the SDK's retry of it
+    });
+  });
+  beforeEach(async () => {
+    draws = [];
+    await fetch(url('/clear-store'), { method: 'POST' });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await ses.close();
+  });
+
+  it('sends through aws-ses-v2-local and keeps the mail at /store', async () => {
+    const { MessageId } = await sendTo('someone@example.com');
+    const store = (await (await fetch(url('/store'))).json()) as { emails: Array<{ messageId: string }> };
+    expect(store.emails.map((e) => e.messageId)).toEqual([MessageId]);
+  });
+
+  it('answers the throttled share with TooManyRequestsException, as the SDK knows it', async () => {
+    draws = [0.05];
+    const error = await sendTo('someone@example.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TooManyRequestsException);
+    expect((error as TooManyRequestsException).$metadata.httpStatusCode).toBe(429);
+  });
+
+  it('answers the 5xx share with 500 or 503 server faults', async () => {
+    draws = [0.12, 0.18];
+    for (const status of [500, 503]) {
+      const error = (await sendTo('someone@example.com').catch((e: unknown) => e)) as {
+        $fault: string;
+        $metadata: { httpStatusCode: number };
+      };
+      expect(error.$fault).toBe('server');
+      expect(error.$metadata.httpStatusCode).toBe(status);
+    }
+  });
+
+  it('rejects reject.mailroom.test recipients with MessageRejected and stores nothing', async () => {
+    await expect(sendTo('x@reject.mailroom.test')).rejects.toBeInstanceOf(MessageRejected);
+    const store = (await (await fetch(url('/store'))).json()) as { emails: unknown[] };
+    expect(store.emails).toHaveLength(0);
+  });
+
+  it('records the events simulator addresses imply, under the SES message id', async () => {
+    const bounced = await sendTo('bounce@simulator.amazonses.com');
+    await sendTo('success@simulator.amazonses.com');
+    await sendTo('suppressionlist@simulator.amazonses.com');
+    const { events } = (await (await fetch(url('/simulator-events'))).json()) as {
+      events: Array<{ type: string; providerMessageId: string }>;
+    };
+    expect(events.map((e) => e.type)).toEqual(['bounce', 'suppressed']);
+    expect(events[0]).toEqual(
+      expect.objectContaining({ provider: 'ses', providerMessageId: bounced.MessageId }),
+    );
+  });
+
+  it('finds the recipients of a raw message in its headers', () => {
+    const mime =
+      'From: a@example.com\r\nTo: "B" <b@example.com>,\r\n c@reject.mailroom.test\r\nSubject: x\r\n\r\nTo: not@header.com';
+    expect(rawRecipients(mime)).toEqual(['b@example.com', 'c@reject.mailroom.test']);
+  });
+});
