@@ -4,8 +4,8 @@
  * by the same Resolver that provisioned them. Written to a JSON file whose path reaches the
  * plugin as MAILROOM_LOCAL_CLOUD_FILE.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Resolver } from '../cloudformation/resolver';
 import type { ServiceConfig } from './print';
 
@@ -51,9 +51,24 @@ export function serviceEnvironment(config: ServiceConfig, resolver: Resolver): S
   };
 }
 
+/** Writes the file, named `<pid>-<id>.json`, and removes those left by processes that died. */
 export async function writePluginData(file: string, data: PluginData): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  for (const name of await readdir(dir)) {
+    const pid = Number(name.split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) await rm(join(dir, name), { force: true });
+  }
   await writeFile(file, JSON.stringify(data, null, 2));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export const removePluginData = (file: string): Promise<void> => rm(file, { force: true });
