@@ -32,6 +32,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   const inner = await sesLocal({ host: '127.0.0.1', port: 0 });
   const innerPort = (inner.address() as AddressInfo).port;
   const events: SimulatorEvent[] = [];
+  let sent = 0;
   const faults = options.faults ?? { throttle: 0, '5xx': 0 };
   const random = options.random ?? Math.random;
 
@@ -39,6 +40,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (method === 'GET' && path === '/simulator-events') return sendJson(res, 200, { events });
+    if (method === 'GET' && path === '/v2/email/account') return sendJson(res, 200, account(sent));
     if (method === 'POST' && path === '/clear-store') events.length = 0;
 
     const body = await readBody(req, BODY_LIMIT);
@@ -71,6 +73,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     const result = await forward(req, body, res);
     if (result.status !== 200) return;
     sentMessageIds(send.api, result.body).forEach((id, i) => {
+      sent += 1;
       if (id) events.push(...simulatorEvents('ses', id, send.recipients[i] ?? []));
     });
   };
@@ -117,6 +120,23 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
       await server.close();
       await closeServer(inner);
     },
+  };
+}
+
+/**
+ * GetAccount as a production account that has not asked for higher quotas sees it. Services
+ * read MaxSendRate from it to share the send budget (ARCHITECTURE.md "Rate");
+ * aws-ses-v2-local answers it only when AWS_SES_ACCOUNT is set in its process' env.
+ * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
+ */
+function account(sentLast24Hours: number) {
+  return {
+    DedicatedIpAutoWarmupEnabled: false,
+    EnforcementStatus: 'HEALTHY',
+    ProductionAccessEnabled: true,
+    SendingEnabled: true,
+    SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: sentLast24Hours },
+    SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
   };
 }
 

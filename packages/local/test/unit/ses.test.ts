@@ -1,4 +1,5 @@
 import {
+  GetAccountCommand,
   SESv2Client,
   SendEmailCommand,
   TooManyRequestsException,
@@ -86,6 +87,11 @@ describe('SES stand-in', () => {
     expect(events[0]).toEqual(
       expect.objectContaining({ provider: 'ses', providerMessageId: bounced.MessageId }),
     );
+  });
+
+  it('answers GetAccount with a send quota the rate budget can read', async () => {
+    const { SendQuota } = await client.send(new GetAccountCommand({}));
+    expect(SendQuota?.MaxSendRate).toBeGreaterThan(0);
   });
 
   it('finds the recipients of a raw message in its headers', () => {
