@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const services = ['outbound', 'inbound', 'events', 'api'];
@@ -7,6 +8,13 @@ export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Plain Node scripts (the serverless plugin, the fauxqs wrapper).
+  {
+    files: ['**/*.cjs', '**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+    // osls loads plugins with require(): CommonJS only.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -30,7 +38,9 @@ export default tseslint.config(
         {
           patterns: [
             '@mailroom/local',
-            ...services.filter((s) => s !== service).flatMap((s) => [`@mailroom/${s}`, `**/services/${s}/**`]),
+            ...services
+              .filter((s) => s !== service)
+              .flatMap((s) => [`@mailroom/${s}`, `**/services/${s}/**`]),
           ],
         },
       ],

@@ -1,5 +1,4 @@
 'use strict';
-/* global require, module, process -- plain CommonJS run by Node (the lint config sets Node globals for TS only) */
 /**
  * Serverless plugin for the local cloud. serverless-offline hands function environments to
  * handlers through `renderIntrinsicFunction`, which leaves `{ Ref: X }` and `{ 'Fn::GetAtt': … }`
@@ -10,7 +9,6 @@
  * It hooks only offline lifecycle events and `invoke local`, so `serverless package`, deploy and
  * print see the template unchanged.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- osls loads plugins with require(): CommonJS only
 const { readFileSync } = require('node:fs');
 
 const DATA_ENV = 'MAILROOM_LOCAL_CLOUD_FILE';

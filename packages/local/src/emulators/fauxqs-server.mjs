@@ -6,7 +6,6 @@
 // serverless-offline-sqs rewrites a queue URL's host to its configured endpoint before using it.
 // So queues get `http://localhost:<port>/<account>/<name>` (what the local resolver hands out,
 // src/cloudformation/resolver.ts), and any other URL ending in a known queue name finds it too.
-/* global process, URL -- run by Node (the lint config sets Node globals for TS only) */
 import { startFauxqs } from 'fauxqs';
 
 const port = Number(process.env.FAUXQS_PORT);
