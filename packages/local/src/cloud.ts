@@ -34,7 +34,7 @@ import {
 } from './serverless/plugin-data';
 import { printService, type ServiceConfig } from './serverless/print';
 import { startSendGridStandIn } from './standins/sendgrid';
-import { startSesStandIn } from './standins/ses';
+import { startSesStandIn, type SesStandIn } from './standins/ses';
 import type { SimulatorEvent } from './standins/simulator';
 
 export interface LocalCloudOptions {
@@ -62,6 +62,10 @@ export interface LocalCloud {
   outputs: Record<ServiceName, Record<string, string>>;
   /** The child processes (each the leader of its own process group), for checks after stop(). */
   processes: ReadonlyArray<{ label: string; pid: number }>;
+  /** Replaces the injected faults while running (MAILROOM_FAULTS syntax; '' for none). */
+  setFaults(text: string): void;
+  /** The SES stand-in's sending quota and what it accepted or throttled over it. */
+  ses: Pick<SesStandIn, 'setMaxSendRate' | 'stats'>;
   /** Bounces and complaints the SES simulator addresses implied, from both stand-ins. */
   simulatorEvents(): SimulatorEvent[];
   /** Stops everything this cloud started and waits for it to exit. Idempotent. */
@@ -172,6 +176,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         SERVICE_NAMES.map((s, i) => [s, outputsOf(configs[i] as ServiceConfig, resolvers[s], logger)]),
       ) as Record<ServiceName, Record<string, string>>,
       processes: children.map(({ label, pid }) => ({ label, pid })),
+      // The stand-ins read these objects on every request, so changing them in place takes effect at once.
+      setFaults: (text) => {
+        const next = parseFaults(text);
+        Object.assign(faults.ses, next.ses);
+        Object.assign(faults.sendgrid, next.sendgrid);
+      },
+      ses: { setMaxSendRate: (rate) => ses.setMaxSendRate(rate), stats: () => ses.stats() },
       simulatorEvents: () => [...ses.events, ...sendgrid.events],
       stop,
     };

@@ -18,10 +18,16 @@ export interface SesStandInOptions {
   host?: string;
   faults?: Record<Fault, number>;
   random?: Random;
+  /** A sending quota (mails per second, over any one-second window); above it SES throttles. */
+  maxSendRate?: number;
 }
 
 export interface SesStandIn extends RunningServer {
   readonly events: SimulatorEvent[];
+  /** Changes the quota while running (undefined: none); GetAccount reports it. */
+  setMaxSendRate(rate: number | undefined): void;
+  /** Sends accepted and requests throttled because they were over the quota. */
+  stats(): { accepted: number; throttledOverQuota: number };
 }
 
 // SES v2 accepts messages up to 40 MB (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
@@ -35,12 +41,14 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   let sent = 0;
   const faults = options.faults ?? { throttle: 0, '5xx': 0 };
   const random = options.random ?? Math.random;
+  const quota = slidingWindow(options.maxSendRate);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (method === 'GET' && path === '/simulator-events') return sendJson(res, 200, { events });
-    if (method === 'GET' && path === '/v2/email/account') return sendJson(res, 200, account(sent));
+    if (method === 'GET' && path === '/v2/email/account')
+      return sendJson(res, 200, account(sent, quota.rate));
     if (method === 'POST' && path === '/clear-store') events.length = 0;
 
     const body = await readBody(req, BODY_LIMIT);
@@ -63,6 +71,12 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     if (fault?.fault === '5xx') {
       const code = fault.status === 503 ? 'ServiceUnavailable' : 'InternalFailure';
       return answer(res, sesError(send.api, fault.status, code, 'Fault injected by MAILROOM_FAULTS.'));
+    }
+    if (!quota.admit()) {
+      return answer(
+        res,
+        sesError(send.api, 429, 'TooManyRequestsException', 'Maximum sending rate exceeded.'),
+      );
     }
     const rejected = send.recipients.flat().filter(isRejected);
     if (rejected.length > 0) {
@@ -116,6 +130,8 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   return {
     port: server.port,
     events,
+    setMaxSendRate: (rate) => quota.set(rate),
+    stats: () => ({ accepted: sent, throttledOverQuota: quota.rejected }),
     close: async () => {
       await server.close();
       await closeServer(inner);
@@ -129,13 +145,13 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
  * aws-ses-v2-local answers it only when AWS_SES_ACCOUNT is set in its process' env.
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
  */
-function account(sentLast24Hours: number) {
+function account(sentLast24Hours: number, maxSendRate = 14) {
   return {
     DedicatedIpAutoWarmupEnabled: false,
     EnforcementStatus: 'HEALTHY',
     ProductionAccessEnabled: true,
     SendingEnabled: true,
-    SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: sentLast24Hours },
+    SendQuota: { Max24HourSend: 50_000, MaxSendRate: maxSendRate, SentLast24Hours: sentLast24Hours },
     SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
   };
 }
@@ -143,4 +159,35 @@ function account(sentLast24Hours: number) {
 function answer(res: ServerResponse, error: SesErrorAnswer): void {
   res.writeHead(error.status, { ...error.headers, 'content-length': Buffer.byteLength(error.body) });
   res.end(error.body);
+}
+
+/**
+ * At most `rate` admissions in any one-second window (a sliding log of admission times), the
+ * strictest reading of "maximum send rate": a sender that bursts at a second's boundary is
+ * throttled here even where a fixed-window counter would let it through.
+ */
+function slidingWindow(initial: number | undefined) {
+  let rate = initial;
+  let admitted: number[] = [];
+  const window = {
+    rejected: 0,
+    get rate() {
+      return rate;
+    },
+    set(next: number | undefined) {
+      rate = next;
+      admitted = [];
+    },
+    admit(now = Date.now()): boolean {
+      if (rate === undefined) return true;
+      admitted = admitted.filter((t) => now - t < 1000);
+      if (admitted.length >= rate) {
+        window.rejected += 1;
+        return false;
+      }
+      admitted.push(now);
+      return true;
+    },
+  };
+  return window;
 }

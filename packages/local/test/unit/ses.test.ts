@@ -99,4 +99,24 @@ describe('SES stand-in', () => {
       'From: a@example.com\r\nTo: "B" <b@example.com>,\r\n c@reject.mailroom.test\r\nSubject: x\r\n\r\nTo: not@header.com';
     expect(rawRecipients(mime)).toEqual(['b@example.com', 'c@reject.mailroom.test']);
   });
+
+  it('throttles sends over its quota in any one-second window and reports the quota in GetAccount', async () => {
+    ses.setMaxSendRate(3);
+    try {
+      const account = await client.send(new GetAccountCommand({}));
+      expect(account.SendQuota?.MaxSendRate).toBe(3);
+      const before = ses.stats();
+      const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => sendTo('someone@example.com')));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      const throttled = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason);
+      expect(throttled).toHaveLength(2);
+      for (const error of throttled) expect(error).toBeInstanceOf(TooManyRequestsException);
+      expect(ses.stats().throttledOverQuota - before.throttledOverQuota).toBe(2);
+      expect(ses.stats().accepted - before.accepted).toBe(3);
+    } finally {
+      ses.setMaxSendRate(undefined);
+    }
+  });
 });
