@@ -37,21 +37,20 @@ function base(config: OutboundConfig) {
   };
 }
 
-let http: (ReturnType<typeof base> & { accept: AcceptDeps }) | undefined;
-export function httpDeps() {
-  if (!http) {
-    const b = base(outboundConfig());
-    http = {
-      ...b,
-      accept: {
-        messages: b.messages,
-        enqueue: (m) => b.queue.enqueue(m),
-        attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
-      },
-    };
-  }
-  return http;
+export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> & { accept: AcceptDeps } {
+  const b = base(config);
+  return {
+    ...b,
+    accept: {
+      messages: b.messages,
+      enqueue: (m) => b.queue.enqueue(m),
+      attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
+    },
+  };
 }
+
+let http: ReturnType<typeof createHttpDeps> | undefined;
+export const httpDeps = () => (http ??= createHttpDeps(outboundConfig()));
 
 async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV2Client>): Promise<number> {
   if (config.MAILROOM_SES_MAX_SEND_RATE) return config.MAILROOM_SES_MAX_SEND_RATE;
@@ -61,45 +60,43 @@ async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV
   return rate;
 }
 
-let send: Promise<SendDeps> | undefined;
-export function sendDeps(): Promise<SendDeps> {
-  send ??= (async () => {
-    const config = outboundConfig();
-    const b = base(config);
-    const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
-    const budget = (account: string, rate: number) =>
-      new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
-        rate,
-        maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
-      });
-    return {
-      messages: b.messages,
-      lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE),
-      providers: {
-        ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET }),
-        sendgrid: new SendGridProvider({
-          apiKey: config.SENDGRID_API_KEY,
-          baseUrl: config.SENDGRID_API_BASE_URL,
-        }),
+export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> {
+  const b = base(config);
+  const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
+  const budget = (account: string, rate: number) =>
+    new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
+      rate,
+      maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
+    });
+  return {
+    messages: b.messages,
+    lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE),
+    providers: {
+      ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET }),
+      sendgrid: new SendGridProvider({
+        apiKey: config.SENDGRID_API_KEY,
+        baseUrl: config.SENDGRID_API_BASE_URL,
+      }),
+    },
+    budgets: {
+      ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, ses)),
+      sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
+    },
+    attachments: b.attachments,
+    tenantSettings: tenantSettingsCache(b.tenants),
+    delay: (handle, seconds) => b.queue.delay(handle, seconds),
+    logger,
+    settings: {
+      defaultProvider: config.MAILROOM_PROVIDER,
+      leaseMs: config.MAILROOM_LOCK_LEASE_MS,
+      maxReceiveCount: config.MAILROOM_SEND_MAX_RECEIVE_COUNT,
+      retry: {
+        baseSeconds: config.MAILROOM_RETRY_BASE_SECONDS,
+        capSeconds: config.MAILROOM_RETRY_CAP_SECONDS,
       },
-      budgets: {
-        ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, ses)),
-        sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
-      },
-      attachments: b.attachments,
-      tenantSettings: tenantSettingsCache(b.tenants),
-      delay: (handle, seconds) => b.queue.delay(handle, seconds),
-      logger,
-      settings: {
-        defaultProvider: config.MAILROOM_PROVIDER,
-        leaseMs: config.MAILROOM_LOCK_LEASE_MS,
-        maxReceiveCount: config.MAILROOM_SEND_MAX_RECEIVE_COUNT,
-        retry: {
-          baseSeconds: config.MAILROOM_RETRY_BASE_SECONDS,
-          capSeconds: config.MAILROOM_RETRY_CAP_SECONDS,
-        },
-      },
-    };
-  })();
-  return send;
+    },
+  };
 }
+
+let send: Promise<SendDeps> | undefined;
+export const sendDeps = (): Promise<SendDeps> => (send ??= createSendDeps(outboundConfig()));
