@@ -1,0 +1,171 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import {
+  ConflictError,
+  createS3Client,
+  createSqsClient,
+  SendQueueMessageSchema,
+  ValidationError,
+  type SendMailRequest,
+} from '@mailroom/core';
+import { startLocalCloud, type LocalCloud } from '@mailroom/local';
+import { acceptMessage, type AcceptDeps } from '../../src/accept-message';
+import { createHttpDeps } from '../../src/wiring';
+import { outboundConfigFor } from '../support/cloud';
+
+jest.setTimeout(120_000);
+
+describe('accept use case (DynamoDB Local, fauxqs)', () => {
+  let cloud: LocalCloud;
+  let deps: AcceptDeps;
+  let sqs: ReturnType<typeof createSqsClient>;
+  let queueUrl: string;
+
+  const request = (overrides: Partial<SendMailRequest> = {}): SendMailRequest => ({
+    from: 'app@acme.example',
+    to: ['ana@example.com'],
+    subject: 'Welcome',
+    text: 'Hello',
+    ...overrides,
+  });
+
+  /** Everything on the send queue right now (and off it afterwards). */
+  async function drainQueue() {
+    const bodies: unknown[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (!Messages.length) return bodies;
+      bodies.push(...Messages.map((m) => JSON.parse(m.Body ?? 'null')));
+    }
+  }
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ ports: 'auto', services: false });
+    deps = createHttpDeps(outboundConfigFor(cloud)).accept;
+    sqs = createSqsClient({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
+    queueUrl = cloud.outputs.outbound.SendQueueUrl!;
+  });
+  beforeEach(() => sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl })));
+  afterAll(async () => {
+    sqs?.destroy();
+    await cloud?.stop();
+  });
+
+  it('records the message queued and enqueues the contract queue body', async () => {
+    const answer = await acceptMessage({ tenantId: 'acme', request: request() }, deps);
+    expect(answer).toEqual({ id: expect.stringMatching(/^[0-9A-Z]{26}$/), status: 'queued' });
+
+    const [body] = await drainQueue();
+    const parsed = SendQueueMessageSchema.parse(body);
+    expect(parsed).toMatchObject({ version: 1, id: answer.id, tenantId: 'acme', subject: 'Welcome' });
+    const stored = await deps.messages.get(answer.id);
+    expect(stored).toMatchObject({ status: 'queued', tenantId: 'acme', enqueuedAt: expect.any(String) });
+  });
+
+  it('answers a repeated idempotency key with the same body with the first answer, enqueued once', async () => {
+    const first = await acceptMessage(
+      { tenantId: 'acme', request: request(), idempotencyKey: 'order-1' },
+      deps,
+    );
+    // Same body, other key order: still the same body.
+    const reordered = {
+      text: 'Hello',
+      subject: 'Welcome',
+      to: ['ana@example.com'],
+      from: 'app@acme.example',
+    };
+    const again = await acceptMessage(
+      { tenantId: 'acme', request: reordered, idempotencyKey: 'order-1' },
+      deps,
+    );
+    expect(again).toEqual(first);
+    expect(await drainQueue()).toHaveLength(1);
+  });
+
+  it('refuses an idempotency key reused with a different body (409)', async () => {
+    await acceptMessage({ tenantId: 'acme', request: request(), idempotencyKey: 'order-2' }, deps);
+    await expect(
+      acceptMessage(
+        { tenantId: 'acme', request: request({ subject: 'Other' }), idempotencyKey: 'order-2' },
+        deps,
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await drainQueue()).toHaveLength(1);
+  });
+
+  it('scopes idempotency keys to their tenant', async () => {
+    const acme = await acceptMessage(
+      { tenantId: 'acme', request: request(), idempotencyKey: 'shared' },
+      deps,
+    );
+    const globex = await acceptMessage(
+      { tenantId: 'globex', request: request(), idempotencyKey: 'shared' },
+      deps,
+    );
+    expect(globex.id).not.toBe(acme.id);
+    expect(await drainQueue()).toHaveLength(2);
+  });
+
+  it('enqueues on replay a message whose first enqueue never finished', async () => {
+    let calls = 0;
+    const flaky: AcceptDeps = {
+      ...deps,
+      enqueue: async (m) => {
+        calls += 1;
+        if (calls === 1) throw new Error('SQS unavailable');
+        await deps.enqueue(m);
+      },
+    };
+    const input = { tenantId: 'acme', request: request(), idempotencyKey: 'order-3' };
+    await expect(acceptMessage(input, flaky)).rejects.toThrow('SQS unavailable');
+    const replay = await acceptMessage(input, flaky);
+    const queued = await drainQueue();
+    expect(queued).toEqual([expect.objectContaining({ id: replay.id, idempotencyKey: 'order-3' })]);
+    expect((await deps.messages.get(replay.id))?.enqueuedAt).toEqual(expect.any(String));
+  });
+
+  it('refuses attachment keys of another tenant and keys never uploaded, storing nothing', async () => {
+    const s3 = createS3Client({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
+    const globexKey = 'globex/01J0000000000000000000000A/report.pdf';
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: cloud.outputs.outbound.AttachmentsBucketName,
+        Key: globexKey,
+        Body: 'pdf',
+      }),
+    );
+    s3.destroy();
+    for (const key of [globexKey, 'acme/01J0000000000000000000000B/missing.pdf']) {
+      const attempt = acceptMessage(
+        {
+          tenantId: 'acme',
+          request: request({
+            attachments: [{ filename: 'report.pdf', contentType: 'application/pdf', key }],
+          }),
+        },
+        deps,
+      );
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(await drainQueue()).toHaveLength(0);
+  });
+
+  it('accepts an uploaded attachment of its own tenant', async () => {
+    const s3 = createS3Client({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
+    const key = 'acme/01J0000000000000000000000C/report.pdf';
+    await s3.send(
+      new PutObjectCommand({ Bucket: cloud.outputs.outbound.AttachmentsBucketName, Key: key, Body: 'pdf' }),
+    );
+    s3.destroy();
+    const answer = await acceptMessage(
+      {
+        tenantId: 'acme',
+        request: request({ attachments: [{ filename: 'r.pdf', contentType: 'application/pdf', key }] }),
+      },
+      deps,
+    );
+    expect(answer.status).toBe('queued');
+  });
+});

@@ -1,0 +1,52 @@
+import { newId, type SendQueueMessage } from '@mailroom/core';
+import type { LocalCloud } from '@mailroom/local';
+import { OutboundEnvSchema, type OutboundConfig } from '../../src/config';
+
+/** The outbound config a function would get inside this local cloud. */
+export function outboundConfigFor(cloud: LocalCloud, overrides: Record<string, string> = {}): OutboundConfig {
+  const out = cloud.outputs.outbound;
+  return OutboundEnvSchema.parse({
+    ...cloud.env,
+    MAILROOM_MESSAGES_TABLE: out.MessagesTableName,
+    MAILROOM_TENANTS_TABLE: out.TenantsTableName,
+    MAILROOM_SEND_QUEUE_URL: out.SendQueueUrl,
+    MAILROOM_ATTACHMENTS_BUCKET: out.AttachmentsBucketName,
+    MAILROOM_SEND_MAX_RECEIVE_COUNT: '10',
+    MAILROOM_PROVIDER: 'ses',
+    ...overrides,
+  });
+}
+
+export interface StoredSesMail {
+  messageId: string;
+  subject: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  attachments: { filename?: string; contentType: string; size: number }[];
+}
+
+/** What the SES stand-in has accepted, optionally only mail with this subject. */
+export async function sesMailbox(cloud: LocalCloud, subject?: string): Promise<StoredSesMail[]> {
+  const store = (await (await fetch(`${cloud.endpoints.ses}/store`)).json()) as { emails: StoredSesMail[] };
+  return subject === undefined ? store.emails : store.emails.filter((e) => e.subject === subject);
+}
+
+/** A valid send queue body for tenant acme, with a subject unique to the test. */
+export function queueMessage(overrides: Partial<SendQueueMessage> = {}): SendQueueMessage {
+  const id = newId();
+  return {
+    version: 1,
+    id,
+    tenantId: 'acme',
+    from: 'app@acme.example',
+    to: ['ana@example.com'],
+    subject: `test ${id}`,
+    text: 'Hello',
+    ...overrides,
+  };
+}
+
+export const record = (message: unknown, receiveCount = 1) => ({
+  body: typeof message === 'string' ? message : JSON.stringify(message),
+  receiptHandle: `handle-${newId()}`,
+  receiveCount,
+});
