@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MailroomError } from '@mailroom/core';
 
 /**
  * The provider's per-second quota, shared by every concurrent `send` invocation.
@@ -14,10 +15,11 @@ export interface SendBudget {
   take(): Promise<void>;
 }
 
-export class SendBudgetExhaustedError extends Error {
-  override readonly name = 'SendBudgetExhaustedError';
+/** No send slot soon enough: the record goes back to the queue (retryable) instead of waiting longer. */
+export class SendBudgetExhaustedError extends MailroomError {
   readonly code = 'PROVIDER.RATE_BUDGET';
   readonly retryable = true;
+  readonly httpStatus = 503;
 }
 
 export interface BudgetOptions {
