@@ -229,4 +229,20 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     expect(mail?.body.categories).toEqual(['campaign:welcome']);
     expect((await messageOf(message.id)).message).toMatchObject({ status: 'sent', provider: 'sendgrid' });
   });
+
+  it('schedules a retry when SendGrid answers 429, and sends once it accepts again', async () => {
+    cloud.setFaults('sendgrid.throttle=1');
+    const message = queueMessage({ provider: 'sendgrid' });
+    await expect(sendMessage(record(message), deps)).rejects.toBeInstanceOf(RetryLaterError);
+    const { message: stored } = await messageOf(message.id);
+    expect(stored.status).toBe('queued');
+    expect(stored.lastError).toMatch(/429|throttl|Too Many/i);
+
+    cloud.setFaults('');
+    await expect(sendMessage(record(message, 2), deps)).resolves.toBe('sent');
+    const store = (await (await fetch(`${cloud.endpoints.sendgrid}/store`)).json()) as {
+      emails: { body: { subject: string } }[];
+    };
+    expect(store.emails.filter((e) => e.body.subject === message.subject)).toHaveLength(1);
+  });
 });
