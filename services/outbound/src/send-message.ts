@@ -3,6 +3,7 @@ import {
   classifyError,
   ConfigError,
   SendQueueMessageSchema,
+  validationDetails,
   type BackoffSecondsOptions,
   type DedupeLock,
   type MessageStore,
@@ -70,11 +71,10 @@ function parse(
   if (parsed.success) return { ok: true, message: parsed.data };
   const { id, tenantId } = (json ?? {}) as { id?: unknown; tenantId?: unknown };
   const ids = typeof id === 'string' && typeof tenantId === 'string' ? { id, tenantId } : undefined;
-  return {
-    ok: false,
-    error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    ids,
-  };
+  const error = validationDetails(parsed.error)
+    .map((d) => `${d.path}: ${d.message}`)
+    .join('; ');
+  return { ok: false, error, ids };
 }
 
 const newMessageOf = (m: SendQueueMessage, provider: ProviderName) => ({
@@ -125,18 +125,6 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
   const providerName = message.provider ?? tenant.provider ?? settings.defaultProvider;
   await messages.ensure(newMessageOf(message, providerName));
 
-  const recipients = recipientsOf(message);
-  const suppressed = await messages.suppressed(message.tenantId, recipients);
-  if (recipients.every((r) => suppressed.has(r.toLowerCase()))) {
-    const reason = 'every recipient is on the suppression list';
-    await messages.transition(message.id, message.tenantId, {
-      status: 'suppressed',
-      lastError: reason,
-      event: { type: 'suppressed', provider: null, data: { reason, recipients: [...suppressed] } },
-    });
-    return 'suppressed';
-  }
-
   const lockKey = { tenantId: message.tenantId, idempotencyKey: message.idempotencyKey ?? message.id };
   const claim = await lock.acquire(lockKey, { leaseMs: settings.leaseMs });
   if (claim.state === 'completed') {
@@ -148,6 +136,20 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     const seconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - Date.now()) / 1000));
     await deps.delay(record.receiptHandle, seconds);
     throw new RetryLaterError(seconds);
+  }
+
+  // Checked under the lock, so a late suppression never overwrites a mail already sent.
+  const recipients = recipientsOf(message);
+  const suppressed = await messages.suppressed(message.tenantId, recipients);
+  if (recipients.every((r) => suppressed.has(r.toLowerCase()))) {
+    await lock.release(lockKey, claim.owner);
+    const reason = 'every recipient is on the suppression list';
+    await messages.transition(message.id, message.tenantId, {
+      status: 'suppressed',
+      lastError: reason,
+      event: { type: 'suppressed', provider: null, data: { reason, recipients: [...suppressed] } },
+    });
+    return 'suppressed';
   }
 
   const provider = deps.providers[providerName];

@@ -98,6 +98,14 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     expect(await sesMailbox(cloud, message.subject)).toHaveLength(0);
   });
 
+  it('keeps a sent mail sent when its recipient is suppressed before a redelivery', async () => {
+    const message = queueMessage({ to: ['later-bounced@example.com'] });
+    await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
+    await deps.messages.suppress('acme', 'later-bounced@example.com', 'bounce');
+    await expect(sendMessage(record(message, 2), deps)).resolves.toBe('duplicate');
+    expect((await messageOf(message.id)).message.status).toBe('sent');
+  });
+
   it('drops suppressed recipients and sends to the others', async () => {
     await deps.messages.suppress('acme', 'blocked@example.com', 'complaint');
     const message = queueMessage({ to: ['blocked@example.com', 'ok@example.com'], cc: ['cc@example.com'] });
