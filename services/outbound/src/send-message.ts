@@ -221,8 +221,11 @@ async function handleFailure(
         data: { error: lastError, retryable: verdict.retryable },
       },
     });
-    // Exhausted retries still go back to the queue once more, so SQS parks the record in the DLQ.
-    if (verdict.retryable) throw new RetryLaterError(0, { cause: err });
+    // Exhausted retries go back to the queue at once, so its next receive parks the record in the DLQ.
+    if (verdict.retryable) {
+      await deps.delay(record.receiptHandle, 0);
+      throw new RetryLaterError(0, { cause: err });
+    }
     return 'failed';
   }
   const seconds = backoffSeconds(record.receiveCount - 1, deps.settings.retry);

@@ -151,6 +151,7 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     const error = await sendMessage(record(message, 10), deps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryLaterError);
     expect((error as RetryLaterError).delaySeconds).toBe(0);
+    expect(delays.map((d) => d.seconds)).toEqual([0]);
     const { message: stored } = await messageOf(message.id);
     expect(stored.status).toBe('failed');
     expect(stored.lastError).toMatch(/retryable|InternalFailure|ServiceUnavailable|5\d\d/i);

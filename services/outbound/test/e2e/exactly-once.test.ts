@@ -1,0 +1,110 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createSqsClient } from '@mailroom/core';
+import { startLocalCloud, type LocalCloud } from '@mailroom/local';
+import { sesMailbox } from '../support/cloud';
+
+jest.setTimeout(600_000);
+
+/**
+ * The whole path, as deployed: HTTP → send queue → serverless-offline-sqs → send function →
+ * SES stand-in, with faults injected into the provider.
+ */
+describe('outbound end to end (serverless-offline)', () => {
+  let cloud: LocalCloud;
+  const acme = { Authorization: 'Bearer dev-acme-key', 'Content-Type': 'application/json' };
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({
+      ports: 'auto',
+      services: ['outbound', 'api'],
+      env: { ...process.env, MAILROOM_RETRY_BASE_SECONDS: '0.5', MAILROOM_RETRY_CAP_SECONDS: '2' },
+    });
+  });
+  afterAll(() => cloud?.stop());
+
+  const post = (body: unknown, key?: string) =>
+    fetch(`http://localhost:${cloud.ports.outbound}/v1/messages`, {
+      method: 'POST',
+      headers: { ...acme, ...(key && { 'Idempotency-Key': key }) },
+      body: JSON.stringify(body),
+    });
+  const status = async (id: string) => {
+    const res = await fetch(`http://localhost:${cloud.ports.api}/v1/messages/${id}`, { headers: acme });
+    return (await res.json()) as { status: string; attempts: number; events: { type: string }[] };
+  };
+  /** Polls until every message is in one of `final`, or the bound runs out. */
+  async function settle(ids: string[], final: string[], boundMs: number) {
+    const deadline = Date.now() + boundMs;
+    let last: Awaited<ReturnType<typeof status>>[] = [];
+    do {
+      last = await Promise.all(ids.map(status));
+      if (last.every((m) => final.includes(m.status))) return last;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } while (Date.now() < deadline);
+    return last;
+  }
+
+  it('sends every accepted mail exactly once under 30% SES throttling, repeats included', async () => {
+    cloud.setFaults('ses.throttle=0.3');
+    const mails = Array.from({ length: 100 }, (_, i) => ({
+      from: 'shop@acme.example',
+      to: [`customer${i}@example.com`],
+      subject: `exactly-once ${i}`,
+      text: `mail ${i}`,
+    }));
+    const ids: string[] = [];
+    for (const [i, mail] of mails.entries()) {
+      // A third are posted with an idempotency key, and posted again (two or three times).
+      const key = i % 3 === 0 ? `order-${i}` : undefined;
+      const first = await post(mail, key);
+      expect(first.status).toBe(202);
+      const answer = (await first.json()) as { id: string };
+      ids.push(answer.id);
+      for (let repeat = 0; key && repeat < 1 + (i % 2); repeat += 1) {
+        const again = await post(mail, key);
+        expect(again.status).toBe(202);
+        expect(await again.json()).toEqual(answer);
+      }
+    }
+    expect(new Set(ids).size).toBe(100);
+
+    const finals = await settle(ids, ['sent', 'failed'], 240_000);
+    expect(finals.map((m) => m.status)).toEqual(ids.map(() => 'sent'));
+    const mailbox = await sesMailbox(cloud);
+    for (const mail of mails) {
+      expect(mailbox.filter((m) => m.subject === mail.subject)).toHaveLength(1);
+    }
+    // The faults did bite: some mail was retried.
+    expect(finals.some((m) => m.events.some((e) => e.type === 'retry_scheduled'))).toBe(true);
+    cloud.setFaults('');
+  });
+
+  it('parks a mail whose retries are exhausted in the DLQ and marks it failed', async () => {
+    cloud.setFaults('ses.5xx=1');
+    const res = await post({
+      from: 'shop@acme.example',
+      to: ['dlq@example.com'],
+      subject: 'to the DLQ',
+      text: 'x',
+    });
+    const { id } = (await res.json()) as { id: string };
+    const [final] = await settle([id], ['failed'], 300_000);
+    expect(final?.status).toBe('failed');
+    expect(final?.attempts).toBe(10);
+
+    const sqs = createSqsClient({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
+    const dlq = `http://localhost:${cloud.ports.aws}/000000000000/mailroom-local-send-dlq`;
+    const deadline = Date.now() + 60_000;
+    let parked: string[] = [];
+    while (!parked.length && Date.now() < deadline) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
+      );
+      parked = Messages.map((m) => (JSON.parse(m.Body ?? '{}') as { id?: string }).id ?? '');
+    }
+    sqs.destroy();
+    cloud.setFaults('');
+    expect(parked).toContain(id);
+    expect((await sesMailbox(cloud, 'to the DLQ')).length).toBe(0);
+  });
+});
