@@ -14,6 +14,11 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   /** Sends per second through SES; unset means "ask SES" (GetAccount's MaxSendRate) at cold start. */
   MAILROOM_SES_MAX_SEND_RATE: positive.optional(),
   MAILROOM_SENDGRID_MAX_SEND_RATE: positive.default(100),
+  /**
+   * The share of the quota the budget hands out. Slots are evenly spaced, but requests reach the
+   * provider with some jitter; 5% headroom absorbs about 50 ms of it at 20/s without a throttle.
+   */
+  MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
   SENDGRID_API_KEY: z.string().min(1).optional(),
   SENDGRID_API_BASE_URL: z.string().url().optional(),
   /** Must equal the send queue's redrive maxReceiveCount (serverless.yml passes the same value). */

@@ -65,7 +65,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
   const budget = (account: string, rate: number) =>
     new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
-      rate,
+      rate: rate * config.MAILROOM_SEND_RATE_SHARE,
       maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
     });
   return {

@@ -51,14 +51,24 @@ export class DynamoSendBudget implements SendBudget {
     this.sleep = options.sleep ?? defaultSleep;
   }
 
+  /** Reservations made by this container, one at a time (see take). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   async take(): Promise<void> {
+    // The records of a batch reserve their slots one after another: concurrent callers in the same
+    // container would only race each other's conditional writes on the one budget item, and every
+    // lost race is another round trip that delays everybody's send.
+    const slot = this.queue.then(() => this.reserveSlot());
+    this.queue = slot.catch(() => undefined);
+    const at = await slot;
+    const wait = at - this.now();
+    if (wait > 0) await this.sleep(wait);
+  }
+
+  private async reserveSlot(): Promise<number> {
     for (;;) {
       const slot = await this.reserve();
-      if (slot !== undefined) {
-        const wait = slot - this.now();
-        if (wait > 0) await this.sleep(wait);
-        return;
-      }
+      if (slot !== undefined) return slot;
     }
   }
 
