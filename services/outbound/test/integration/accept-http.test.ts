@@ -1,0 +1,167 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createDynamoDocumentClient, createSqsClient, TenantStore } from '@mailroom/core';
+import { startLocalCloud, type LocalCloud } from '@mailroom/local';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { outboundConfigFor } from '../support/cloud';
+
+jest.setTimeout(120_000);
+
+/**
+ * POST /v1/messages and /v1/attachments through their Lambda handlers, against the emulators:
+ * every bad input gets the contract's error and leaves nothing behind.
+ */
+describe('outbound HTTP handlers', () => {
+  let cloud: LocalCloud;
+  let accept: (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  let attachments: (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  let sqs: ReturnType<typeof createSqsClient>;
+  let readOnlyKey: string;
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({ ports: 'auto', services: false });
+    // The handlers read their config from the environment once, as on Lambda.
+    Object.assign(process.env, outboundConfigFor(cloud));
+    accept = (await import('../../src/functions/accept/handler')).handler as typeof accept;
+    attachments = (await import('../../src/functions/attachments/handler')).handler as typeof attachments;
+    sqs = createSqsClient({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
+    const doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
+    readOnlyKey = (
+      await new TenantStore(doc, cloud.outputs.outbound.TenantsTableName!).createApiKey('acme', ['read'])
+    ).key;
+    doc.destroy();
+  });
+  afterAll(async () => {
+    sqs?.destroy();
+    await cloud?.stop();
+  });
+
+  const event = (body: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 =>
+    ({
+      body,
+      isBase64Encoded: false,
+      headers: { authorization: 'Bearer dev-acme-key', 'content-type': 'application/json', ...headers },
+    }) as unknown as APIGatewayProxyEventV2;
+  const queued = async () => {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: cloud.outputs.outbound.SendQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages);
+  };
+  const valid = { from: 'shop@acme.example', to: ['ana@example.com'], subject: 'Hi', text: 'Hello' };
+  const errorOf = (res: APIGatewayProxyStructuredResultV2) =>
+    (JSON.parse(res.body ?? '{}') as { error: { code: string; message: string } }).error;
+
+  it('accepts a valid mail with 202 {id, status: queued} and enqueues it', async () => {
+    const before = await queued();
+    const res = await accept(event(JSON.stringify(valid)));
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body ?? '')).toEqual({ id: expect.any(String), status: 'queued' });
+    expect(await queued()).toBe(before + 1);
+  });
+
+  const tooMany = Array.from({ length: 51 }, (_, i) => `r${i}@example.com`);
+  const cases: [string, string, Record<string, string>, number, string][] = [
+    ['missing to', JSON.stringify({ ...valid, to: undefined }), {}, 400, 'REQUEST.INVALID'],
+    ['an invalid address', JSON.stringify({ ...valid, to: ['not-an-address'] }), {}, 400, 'REQUEST.INVALID'],
+    [
+      'CR/LF in the subject',
+      JSON.stringify({ ...valid, subject: 'Hi\r\nBcc: x@evil.example' }),
+      {},
+      400,
+      'REQUEST.INVALID',
+    ],
+    [
+      'CR/LF in a header value',
+      JSON.stringify({ ...valid, headers: { 'X-Ref': 'a\nBcc: x@evil.example' } }),
+      {},
+      400,
+      'REQUEST.INVALID',
+    ],
+    [
+      'a header Mailroom controls',
+      JSON.stringify({ ...valid, headers: { Bcc: 'x@evil.example' } }),
+      {},
+      400,
+      'REQUEST.INVALID',
+    ],
+    ['51 recipients', JSON.stringify({ ...valid, to: tooMany }), {}, 400, 'REQUEST.INVALID'],
+    ['no body', JSON.stringify({ ...valid, text: undefined }), {}, 400, 'REQUEST.INVALID'],
+    ['broken JSON', '{"from": ', {}, 400, 'REQUEST.INVALID'],
+    [
+      'an oversize body',
+      JSON.stringify({ ...valid, text: 'x'.repeat(210 * 1024) }),
+      {},
+      413,
+      'REQUEST.TOO_LARGE',
+    ],
+    [
+      "another tenant's attachment key",
+      JSON.stringify({
+        ...valid,
+        attachments: [
+          {
+            filename: 'a.pdf',
+            contentType: 'application/pdf',
+            key: 'globex/01J0000000000000000000000A/a.pdf',
+          },
+        ],
+      }),
+      {},
+      400,
+      'REQUEST.INVALID',
+    ],
+    [
+      'an Idempotency-Key over 128 characters',
+      JSON.stringify(valid),
+      { 'idempotency-key': 'k'.repeat(129) },
+      400,
+      'REQUEST.INVALID',
+    ],
+    ['an unknown API key', JSON.stringify(valid), { authorization: 'Bearer nope' }, 401, 'AUTH.UNAUTHORIZED'],
+    ['no Authorization header', JSON.stringify(valid), { authorization: '' }, 401, 'AUTH.UNAUTHORIZED'],
+  ];
+
+  it.each(cases)('refuses %s and queues nothing', async (_name, body, headers, status, code) => {
+    const before = await queued();
+    const res = await accept(event(body, headers));
+    expect(res.statusCode).toBe(status);
+    expect(errorOf(res).code).toBe(code);
+    expect(await queued()).toBe(before);
+  });
+
+  it('refuses a key without the send scope with 403', async () => {
+    const res = await accept(event(JSON.stringify(valid), { authorization: `Bearer ${readOnlyKey}` }));
+    expect(res.statusCode).toBe(403);
+    expect(errorOf(res).code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('answers 409 when an idempotency key comes back with another body', async () => {
+    const key = { 'idempotency-key': 'http-409' };
+    expect((await accept(event(JSON.stringify(valid), key))).statusCode).toBe(202);
+    const res = await accept(event(JSON.stringify({ ...valid, subject: 'Other' }), key));
+    expect(res.statusCode).toBe(409);
+    expect(errorOf(res).code).toBe('RESOURCE.CONFLICT');
+  });
+
+  it('hands out a presigned upload under the tenant prefix, and refuses bad uploads', async () => {
+    const ok = await attachments(
+      event(JSON.stringify({ filename: 'invoice.pdf', contentType: 'application/pdf', size: 1000 })),
+    );
+    expect(ok.statusCode).toBe(201);
+    const body = JSON.parse(ok.body ?? '') as { key: string; uploadUrl: string; expiresAt: string };
+    expect(body.key).toMatch(/^acme\/[0-9A-Z]{26}\/invoice\.pdf$/);
+    expect(body.uploadUrl).toContain('X-Amz-Signature');
+
+    for (const bad of [
+      { filename: 'run.exe', contentType: 'application/octet-stream', size: 10 },
+      { filename: 'empty.txt', contentType: 'text/plain', size: 0 },
+      { filename: 'huge.bin', contentType: 'application/pdf', size: 50 * 1024 * 1024 },
+    ]) {
+      const res = await attachments(event(JSON.stringify(bad)));
+      expect([res.statusCode, errorOf(res).code]).toEqual([400, 'REQUEST.INVALID']);
+    }
+  });
+});
