@@ -216,6 +216,37 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     expect(await sesMailbox(cloud, foreign.subject)).toHaveLength(0);
   });
 
+  it('sends an attachment uploaded through its presigned URL', async () => {
+    const { createAttachmentUpload } = await import('../../src/create-attachment-upload');
+    const { AttachmentsBucket } = await import('../../src/adapters/attachments');
+    const { createS3Client } = await import('@mailroom/core');
+    const s3 = createS3Client({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
+    const bucket = new AttachmentsBucket(s3, cloud.outputs.outbound.AttachmentsBucketName!);
+    const pdf = Buffer.from('%PDF-1.4 invoice');
+    const upload = await createAttachmentUpload(
+      'acme',
+      { filename: 'invoice.pdf', contentType: 'application/pdf', size: pdf.length },
+      bucket,
+    );
+    const put = await fetch(upload.uploadUrl, {
+      method: 'PUT',
+      body: pdf,
+      headers: { 'content-type': 'application/pdf' },
+    });
+    expect(put.status).toBe(200);
+    expect(await bucket.size('acme', upload.key)).toBe(pdf.length);
+
+    const message = queueMessage({
+      attachments: [{ filename: 'invoice.pdf', contentType: 'application/pdf', key: upload.key }],
+    });
+    await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
+    const [mail] = await sesMailbox(cloud, message.subject);
+    expect(mail?.attachments).toEqual([
+      expect.objectContaining({ filename: 'invoice.pdf', size: pdf.length }),
+    ]);
+    s3.destroy();
+  });
+
   it('sends inline attachments', async () => {
     const message = queueMessage({
       attachments: [
