@@ -62,7 +62,11 @@ async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV
 
 export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> {
   const b = base(config);
-  const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
+  const sesOptions = { region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT };
+  // One attempt per SendEmail: an SDK retry of a throttled send would be a send the budget never
+  // granted (ARCHITECTURE.md "Rate"), and it pushed the next budgeted sends over the quota in turn.
+  // Failed sends go back to the queue with the use case's backoff instead.
+  const ses = createSesV2Client({ ...sesOptions, maxAttempts: 1 });
   const budget = (account: string, rate: number) =>
     new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
       rate: rate * config.MAILROOM_SEND_RATE_SHARE,
@@ -79,7 +83,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       }),
     },
     budgets: {
-      ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, ses)),
+      ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, createSesV2Client(sesOptions))),
       sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
     },
     attachments: b.attachments,
