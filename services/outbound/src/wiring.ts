@@ -103,4 +103,11 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
 }
 
 let send: Promise<SendDeps> | undefined;
-export const sendDeps = (): Promise<SendDeps> => (send ??= createSendDeps(outboundConfig()));
+/** Built once per container; a failed build (e.g. GetAccount down at cold start) is tried again next time. */
+export function sendDeps(): Promise<SendDeps> {
+  if (!send) {
+    send = createSendDeps(outboundConfig());
+    send.catch(() => (send = undefined));
+  }
+  return send;
+}
