@@ -135,6 +135,12 @@ export class MessageStore {
 
   /** Records a message that arrived on the queue without going through the HTTP API; no-op if present. */
   async ensure(message: NewMessage): Promise<void> {
+    // Mail accepted over HTTP is already recorded: a plain read is far cheaper than a transaction
+    // that the condition would cancel. The transaction stays conditional for the race.
+    const existing = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: messageKey(message.id), ProjectionExpression: 'pk' }),
+    );
+    if (existing.Item) return;
     try {
       await this.doc.send(
         new TransactWriteCommand({
