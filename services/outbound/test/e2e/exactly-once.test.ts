@@ -3,7 +3,7 @@ import { createSqsClient } from '@mailroom/core';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { sesMailbox } from '../support/cloud';
 
-jest.setTimeout(600_000);
+jest.setTimeout(240_000);
 
 /**
  * The whole path, as deployed: HTTP → send queue → serverless-offline-sqs → send function →
@@ -17,10 +17,12 @@ describe('outbound end to end (serverless-offline)', () => {
     cloud = await startLocalCloud({
       ports: 'auto',
       services: ['outbound', 'api'],
-      env: { ...process.env, MAILROOM_RETRY_BASE_SECONDS: '0.5', MAILROOM_RETRY_CAP_SECONDS: '2' },
+      env: { ...process.env, MAILROOM_RETRY_BASE_SECONDS: '0.2', MAILROOM_RETRY_CAP_SECONDS: '1' },
     });
   });
   afterAll(() => cloud?.stop());
+
+  afterEach(() => cloud?.setFaults(''));
 
   const post = (body: unknown, key?: string) =>
     fetch(`http://localhost:${cloud.ports.outbound}/v1/messages`, {
@@ -30,7 +32,12 @@ describe('outbound end to end (serverless-offline)', () => {
     });
   const status = async (id: string) => {
     const res = await fetch(`http://localhost:${cloud.ports.api}/v1/messages/${id}`, { headers: acme });
-    return (await res.json()) as { status: string; attempts: number; events: { type: string }[] };
+    return (await res.json()) as {
+      status: string;
+      attempts: number;
+      providerMessageId: string | null;
+      events: { type: string }[];
+    };
   };
   /** Polls until every message is in one of `final`, or the bound runs out. */
   async function settle(ids: string[], final: string[], boundMs: number) {
@@ -68,7 +75,7 @@ describe('outbound end to end (serverless-offline)', () => {
     }
     expect(new Set(ids).size).toBe(100);
 
-    const finals = await settle(ids, ['sent', 'failed'], 240_000);
+    const finals = await settle(ids, ['sent', 'failed'], 200_000);
     expect(finals.map((m) => m.status)).toEqual(ids.map(() => 'sent'));
     const mailbox = await sesMailbox(cloud);
     for (const mail of mails) {
@@ -88,13 +95,13 @@ describe('outbound end to end (serverless-offline)', () => {
       text: 'x',
     });
     const { id } = (await res.json()) as { id: string };
-    const [final] = await settle([id], ['failed'], 300_000);
+    const [final] = await settle([id], ['failed'], 180_000);
     expect(final?.status).toBe('failed');
     expect(final?.attempts).toBe(10);
 
     const sqs = createSqsClient({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
     const dlq = `http://localhost:${cloud.ports.aws}/000000000000/mailroom-local-send-dlq`;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 40_000;
     let parked: string[] = [];
     while (!parked.length && Date.now() < deadline) {
       const { Messages = [] } = await sqs.send(
@@ -106,5 +113,37 @@ describe('outbound end to end (serverless-offline)', () => {
     cloud.setFaults('');
     expect(parked).toContain(id);
     expect((await sesMailbox(cloud, 'to the DLQ')).length).toBe(0);
+  });
+
+  it('sends every mail exactly once through SendGrid under 50% throttling, tagged with its id', async () => {
+    cloud.setFaults('sendgrid.throttle=0.5');
+    const run = Date.now().toString(36);
+    const mails = Array.from({ length: 10 }, (_, i) => ({
+      from: 'shop@acme.example',
+      to: [`sg${i}@example.com`],
+      subject: `sendgrid ${run} ${i}`,
+      text: `mail ${i}`,
+      provider: 'sendgrid',
+    }));
+    const ids: string[] = [];
+    for (const mail of mails) {
+      const res = await post(mail);
+      expect(res.status).toBe(202);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    const finals = await settle(ids, ['sent', 'failed'], 180_000);
+    expect(finals.map((m) => m.status)).toEqual(ids.map(() => 'sent'));
+
+    const store = (await (await fetch(`${cloud.endpoints.sendgrid}/store`)).json()) as {
+      emails: { messageId: string; body: { subject?: string; custom_args?: Record<string, string> } }[];
+    };
+    for (const [i, mail] of mails.entries()) {
+      const copies = store.emails.filter((e) => e.body.subject === mail.subject);
+      expect(copies).toHaveLength(1);
+      expect(copies[0]?.body.custom_args?.mailroom_message_id).toBe(ids[i]);
+      expect(copies[0]?.messageId).toBe(finals[i]?.providerMessageId);
+    }
+    // Nothing went out through SES instead.
+    expect((await sesMailbox(cloud)).filter((m) => m.subject.startsWith(`sendgrid ${run}`))).toHaveLength(0);
   });
 });
