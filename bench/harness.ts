@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { SendDeps } from '../services/outbound/src/send-message';
 import { createSendDeps } from '../services/outbound/src/wiring';
@@ -22,4 +25,57 @@ export async function sendBench(overrides: Record<string, string> = {}) {
     delay: async (_handle, seconds) => void delays.push(seconds),
   };
   return { cloud, deps, delays };
+}
+
+/**
+ * Counts the DynamoDB requests the use case makes, by command, by wrapping the document client's
+ * `send` (the copy of @aws-sdk/lib-dynamodb that @mailroom/core resolves). Measurement only.
+ */
+export function countDynamoRequests(): { counts: () => Record<string, number>; reset(): void } {
+  const fromCore = createRequire(join(__dirname, '..', 'packages', 'core', 'src', 'index.ts'));
+  const proto = (
+    fromCore('@aws-sdk/lib-dynamodb') as {
+      DynamoDBDocumentClient: { prototype: { send: (...args: unknown[]) => unknown } };
+    }
+  ).DynamoDBDocumentClient.prototype;
+  const original = proto.send;
+  let counts: Record<string, number> = {};
+  if (!(original as { counted?: true }).counted) {
+    const counted = Object.assign(
+      function (this: unknown, command: { constructor: { name: string } }, ...rest: unknown[]) {
+        const name = command.constructor.name.replace(/Command$/, '');
+        counts[name] = (counts[name] ?? 0) + 1;
+        return original.call(this, command, ...rest);
+      },
+      { counted: true as const },
+    );
+    proto.send = counted as typeof proto.send;
+  }
+  return {
+    counts: () => ({ ...counts }),
+    reset: () => void (counts = {}),
+  };
+}
+
+/** CPU milliseconds used so far by this process and by each child process group of the cloud. */
+export function cpuMs(cloud: LocalCloud): { bench: number } & Record<string, number> {
+  const own = process.cpuUsage();
+  const groups: Record<string, number> = {};
+  const ticks = 100; // USER_HZ on Linux
+  for (const { label } of cloud.processes) groups[label] = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the parenthesised command: state ppid pgrp … utime(14) stime(15).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgrp = Number(fields[2]);
+    const child = cloud.processes.find((p) => p.pid === pgrp);
+    if (child) groups[child.label]! += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+  }
+  return { ...groups, bench: (own.user + own.system) / 1000 };
 }
