@@ -13,18 +13,20 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 /**
  * A local cloud without services (DynamoDB Local, fauxqs, SES stand-in; tables provisioned from
  * services/outbound/serverless.yml) and the send use case's real deps against it. `delay` only
- * records what the use case asked for: bench records are not on a real queue.
+ * records what the use case asked for: bench records are not on a real queue. `containerDeps()`
+ * builds another set from the same config, as another Lambda container would (own clients, own
+ * budget instance, sharing the budget item in DynamoDB).
  */
 export async function sendBench(overrides: Record<string, string> = {}) {
   const cloud: LocalCloud = await startLocalCloud({ ports: 'auto', services: false });
   const delays: number[] = [];
-  const real = await createSendDeps(outboundConfigFor(cloud, overrides));
-  const deps: SendDeps = {
-    ...real,
+  const config = outboundConfigFor(cloud, overrides);
+  const containerDeps = async (): Promise<SendDeps> => ({
+    ...(await createSendDeps(config)),
     logger: silent,
     delay: async (_handle, seconds) => void delays.push(seconds),
-  };
-  return { cloud, deps, delays };
+  });
+  return { cloud, deps: await containerDeps(), containerDeps, delays };
 }
 
 /**
