@@ -84,7 +84,7 @@ export {
 export type { BackoffOptions, BackoffSecondsOptions } from './retry/backoff';
 
 export { DEFAULT_LOCK_TTL_SECONDS, lockPk, LOCK_SK } from './dedupe/port';
-export type { DedupeLock, DedupeKey, AcquireOptions, AcquireResult } from './dedupe/port';
+export type { DedupeLock, DedupeKey, AcquireOptions, AcquireResult, JoinableCompletion } from './dedupe/port';
 export { DynamoDedupeLock } from './dedupe/dynamo';
 export type { DynamoDedupeLockOptions } from './dedupe/dynamo';
 export { InMemoryDedupeLock } from './dedupe/memory';

@@ -6,6 +6,7 @@ import {
   validationDetails,
   type BackoffSecondsOptions,
   type DedupeLock,
+  type JoinableCompletion,
   type MessageStore,
   type SendQueueMessage,
 } from '@mailroom/core';
@@ -24,7 +25,8 @@ export interface SendRecord {
 
 export interface SendDeps {
   messages: MessageStore;
-  lock: DedupeLock;
+  /** A lock that can join the store's transaction saves a round trip per mail (JoinableCompletion). */
+  lock: DedupeLock & Partial<JoinableCompletion>;
   providers: Partial<Record<ProviderName, MailProvider>>;
   budgets: Partial<Record<ProviderName, SendBudget>>;
   attachments: AttachmentSource;
@@ -123,10 +125,23 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     return 'rejected';
   }
   const providerName = message.provider ?? tenant.provider ?? settings.defaultProvider;
-  await messages.ensure(newMessageOf(message, providerName));
-
   const lockKey = { tenantId: message.tenantId, idempotencyKey: message.idempotencyKey ?? message.id };
-  const claim = await lock.acquire(lockKey, { leaseMs: settings.leaseMs });
+  const recipients = recipientsOf(message);
+  // Three independent round trips at once: record the message if it came straight from the queue,
+  // take the lock, read the suppression list. The suppression verdict is acted on only under the lock,
+  // so a late suppression never overwrites a mail already sent.
+  const [ensured, claimed, suppression] = await Promise.allSettled([
+    messages.ensure(newMessageOf(message, providerName)),
+    lock.acquire(lockKey, { leaseMs: settings.leaseMs }),
+    messages.suppressed(message.tenantId, recipients),
+  ]);
+  if (claimed.status === 'rejected') throw claimed.reason;
+  const claim = claimed.value;
+  if (ensured.status === 'rejected' || suppression.status === 'rejected') {
+    // Nothing was sent: give the lock back so the redelivery need not wait for the lease.
+    if (claim.state === 'acquired') await lock.release(lockKey, claim.owner);
+    throw ensured.status === 'rejected' ? ensured.reason : (suppression as PromiseRejectedResult).reason;
+  }
   if (claim.state === 'completed') {
     logger.info('already sent; consuming the duplicate delivery', { messageId: message.id });
     return 'duplicate';
@@ -138,9 +153,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     throw new RetryLaterError(seconds);
   }
 
-  // Checked under the lock, so a late suppression never overwrites a mail already sent.
-  const recipients = recipientsOf(message);
-  const suppressed = await messages.suppressed(message.tenantId, recipients);
+  const suppressed = suppression.value;
   if (recipients.every((r) => suppressed.has(r.toLowerCase()))) {
     await lock.release(lockKey, claim.owner);
     const reason = 'every recipient is on the suppression list';
@@ -153,13 +166,14 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
   }
 
   const provider = deps.providers[providerName];
-  await messages.transition(message.id, message.tenantId, {
-    status: 'sending',
-    provider: providerName,
-    countAttempt: true,
-    event: { type: 'sending', provider: providerName, data: { attempt: record.receiveCount } },
-  });
+  let providerMessageId: string;
   try {
+    await messages.transition(message.id, message.tenantId, {
+      status: 'sending',
+      provider: providerName,
+      countAttempt: true,
+      event: { type: 'sending', provider: providerName, data: { attempt: record.receiveCount } },
+    });
     if (!provider) throw new ConfigError(`provider ${providerName} is not configured`);
     const mail = await toOutgoingMail(message, suppressed, deps.attachments);
     if (suppressed.size) {
@@ -170,25 +184,51 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
       });
     }
     await deps.budgets[providerName]?.take();
-    const { providerMessageId } = await provider.send(mail, tenant);
-    // False means our lease was taken over mid-send; the send still happened, so record it anyway.
-    const completed = await lock.complete(
-      lockKey,
-      { provider: providerName, providerMessageId },
-      claim.owner,
-    );
-    if (!completed)
-      logger.warn('lease lost before completing the lock', { messageId: message.id, providerMessageId });
-    await messages.transition(message.id, message.tenantId, {
-      status: 'sent',
-      provider: providerName,
-      providerMessageId,
-      lastError: null,
-      event: { type: 'sent', provider: providerName, data: { providerMessageId } },
-    });
-    return 'sent';
+    ({ providerMessageId } = await provider.send(mail, tenant));
   } catch (err) {
     return await handleFailure(err, { message, providerName, lockKey, owner: claim.owner, record, deps });
+  }
+  // The provider has the mail: from here on nothing releases the lock. Should recording fail (or the
+  // process die), the record comes back, waits out the lease and sends once more — at most one
+  // duplicate, never a loss (README "How a mail is sent exactly once").
+  await recordSent(deps, { message, providerName, providerMessageId, lockKey, owner: claim.owner });
+  return 'sent';
+}
+
+/** Completes the lock and records `sent` — in one transaction when the lock can join one. */
+async function recordSent(
+  { messages, lock, logger }: SendDeps,
+  ctx: {
+    message: SendQueueMessage;
+    providerName: ProviderName;
+    providerMessageId: string;
+    lockKey: { tenantId: string; idempotencyKey: string };
+    owner: string;
+  },
+): Promise<void> {
+  const { message, providerName, providerMessageId, lockKey, owner } = ctx;
+  const sent = {
+    status: 'sent',
+    provider: providerName,
+    providerMessageId,
+    lastError: null,
+    event: { type: 'sent', provider: providerName, data: { providerMessageId } },
+  } as const;
+  const result = { provider: providerName, providerMessageId };
+  const joint = lock.completion?.(lockKey, result, owner);
+  let completed: boolean;
+  if (joint) {
+    completed = await messages.transition(message.id, message.tenantId, sent, [joint.item]);
+    joint.settle(completed);
+  } else {
+    completed = await lock.complete(lockKey, result, owner);
+  }
+  // Not completed: our lease was taken over mid-send. The send still happened, so record it anyway.
+  if (!completed) {
+    logger.warn('lease lost before completing the lock', { messageId: message.id, providerMessageId });
+    await messages.transition(message.id, message.tenantId, sent);
+  } else if (!joint) {
+    await messages.transition(message.id, message.tenantId, sent);
   }
 }
 

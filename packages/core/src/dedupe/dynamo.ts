@@ -12,6 +12,7 @@ import {
   DEFAULT_LOCK_TTL_SECONDS,
   type DedupeKey,
   type DedupeLock,
+  type JoinableCompletion,
   LOCK_SK,
   lockPk,
   OwnerTokens,
@@ -44,7 +45,7 @@ const MAX_ACQUIRE_ROUNDS = 3;
  * `sk = LOCK`, TTL attribute `expiresAt`. Every state change is one conditional write, so concurrent
  * workers race in DynamoDB, not in our code.
  */
-export class DynamoDedupeLock<R = unknown> implements DedupeLock<R> {
+export class DynamoDedupeLock<R = unknown> implements DedupeLock<R>, JoinableCompletion<R> {
   private readonly ttlSeconds: number;
   private readonly owners = new OwnerTokens();
 
@@ -107,29 +108,40 @@ export class DynamoDedupeLock<R = unknown> implements DedupeLock<R> {
     const token = this.owners.resolve(key, owner);
     if (token === undefined) return false;
     return this.guarded(key, token, () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: lockPk(key), sk: LOCK_SK },
-          UpdateExpression:
-            'SET #status = :completed, #result = :result, expiresAt = :expiresAt REMOVE #lease',
-          ConditionExpression: '#status = :inProgress AND #owner = :owner',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#result': 'result',
-            '#lease': 'leaseExpiresAt',
-            '#owner': 'owner',
-          },
-          ExpressionAttributeValues: {
-            ':completed': 'completed',
-            ':inProgress': 'in_progress',
-            ':owner': token,
-            ':result': result,
-            ':expiresAt': this.expiresAt(Date.now()),
-          },
-        }),
-      ),
+      this.doc.send(new UpdateCommand(this.completeUpdate(key, result, token))),
     );
+  }
+
+  /** `complete` as an `Update` item of the caller's transaction on the same table (JoinableCompletion). */
+  completion(key: DedupeKey, result: R, owner?: string): ReturnType<JoinableCompletion<R>['completion']> {
+    const token = this.owners.resolve(key, owner);
+    if (token === undefined) return undefined;
+    return {
+      item: { Update: this.completeUpdate(key, result, token) },
+      settle: () => this.owners.forget(key, token), // either way the write settled who owns it
+    };
+  }
+
+  private completeUpdate(key: DedupeKey, result: R, owner: string) {
+    return {
+      TableName: this.tableName,
+      Key: { pk: lockPk(key), sk: LOCK_SK },
+      UpdateExpression: 'SET #status = :completed, #result = :result, expiresAt = :expiresAt REMOVE #lease',
+      ConditionExpression: '#status = :inProgress AND #owner = :owner',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#result': 'result',
+        '#lease': 'leaseExpiresAt',
+        '#owner': 'owner',
+      },
+      ExpressionAttributeValues: {
+        ':completed': 'completed',
+        ':inProgress': 'in_progress',
+        ':owner': owner,
+        ':result': result,
+        ':expiresAt': this.expiresAt(Date.now()),
+      },
+    };
   }
 
   async release(key: DedupeKey, owner?: string): Promise<boolean> {

@@ -47,6 +47,21 @@ export interface DedupeLock<R = unknown> {
 }
 
 /**
+ * A `complete` that joins the caller's own DynamoDB transaction, for a lock kept in the same table as
+ * the caller's records: the lock turns `completed` in the same write that records the result, so the
+ * two cannot disagree and the caller saves a round trip. The caller runs `item` in its transaction and
+ * then calls `settle(true)` if it committed, or `settle(false)` if this item's condition failed (the
+ * lease was taken over; the lock is no longer ours).
+ */
+export interface JoinableCompletion<R = unknown> {
+  completion(
+    key: DedupeKey,
+    result: R,
+    owner?: string,
+  ): { item: Record<string, unknown>; settle(committed: boolean): void } | undefined;
+}
+
+/**
  * Owner tokens of the locks an object acquired and has not finished. Entries go on complete/release; a
  * crashed worker's vanish with its process. Only an object that acquires the same key twice — possible
  * only if a lease is shorter than the work, which the lease rule forbids — would mix them up.

@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,18 +14,22 @@ import type { MessageEvent, MessageRecord, NewMessage } from './message-types';
 
 export type { MessageEvent, MessageRecord, NewMessage } from './message-types';
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 /** Idempotency records outlive the contract's 24 hours with margin. */
 const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
 
 const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 const statusIndex = (tenantId: string, status: MessageStatus) => `T#${tenantId}#S#${status}`;
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+/** One code per item of a cancelled transaction ('None' for items that were fine); [] otherwise. */
+const cancellationReasons = (err: unknown): (string | undefined)[] =>
+  (err as Error).name === 'TransactionCanceledException'
+    ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
+    : [];
 const isConditionFailure = (err: unknown) =>
   (err as Error).name === 'ConditionalCheckFailedException' ||
-  ((err as Error).name === 'TransactionCanceledException' &&
-    ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
-      (r) => r.Code === 'ConditionalCheckFailed',
-    ));
+  cancellationReasons(err).includes('ConditionalCheckFailed');
 
 export interface IdempotencyRecord {
   messageId: string;
@@ -201,8 +206,17 @@ export class MessageStore {
     return { message: toRecord(head), events };
   }
 
-  /** Moves a message to a new status and appends the event, atomically. */
-  async transition(id: string, tenantId: string, change: Transition): Promise<void> {
+  /**
+   * Moves a message to a new status and appends the event, atomically. `alongside` are writes of
+   * the caller's (e.g. a dedupe lock's completion, same table) that join the transaction: returns
+   * false, having written nothing, when one of their conditions failed.
+   */
+  async transition(
+    id: string,
+    tenantId: string,
+    change: Transition,
+    alongside: Record<string, unknown>[] = [],
+  ): Promise<boolean> {
     const at = change.event.at ?? this.now().toISOString();
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
@@ -227,28 +241,37 @@ export class MessageStore {
     }
     const add = change.countAttempt ? ' ADD attempts :one' : '';
     if (change.countAttempt) values[':one'] = 1;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: messageKey(id),
-              UpdateExpression: `SET ${sets.join(', ')}${add}`,
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
+    const own = 2; // the message update and its event come first
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: messageKey(id),
+                UpdateExpression: `SET ${sets.join(', ')}${add}`,
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
             },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: this.eventItem(id, { ...change.event, at, provider: change.event.provider ?? null }),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.eventItem(id, { ...change.event, at, provider: change.event.provider ?? null }),
+              },
             },
-          },
-        ],
-      }),
-    );
+            ...(alongside as TransactItem[]),
+          ],
+        }),
+      );
+    } catch (err) {
+      const failed = cancellationReasons(err).findIndex((code) => code === 'ConditionalCheckFailed');
+      if (failed >= own) return false;
+      throw err;
+    }
+    return true;
   }
 
   /** Adds a timeline event without changing the status. */

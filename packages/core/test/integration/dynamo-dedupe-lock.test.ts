@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDocumentClient, DynamoDedupeLock, type DedupeKey } from '../../src';
+import { createDynamoDocumentClient, DynamoDedupeLock, MessageStore, type DedupeKey } from '../../src';
 import { createTable, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 
 interface SendResult {
@@ -153,5 +153,76 @@ describe('DynamoDedupeLock against DynamoDB Local', () => {
     await a.complete(key, { provider: 'ses', providerMessageId: 'pm' });
     await expect(a.release(key, claim.owner)).resolves.toBe(false);
     await expect(worker().acquire(key, { leaseMs: 1 })).resolves.toMatchObject({ state: 'completed' });
+  });
+
+  describe('completion joined to a MessageStore transition (same table)', () => {
+    const sent = (providerMessageId: string) =>
+      ({
+        status: 'sent',
+        provider: 'ses',
+        providerMessageId,
+        event: { type: 'sent', provider: 'ses', data: { providerMessageId } },
+      }) as const;
+    const newMessage = async (store: MessageStore) => {
+      const id = `01JMSG${String(++n).padStart(20, '0')}`;
+      await store.ensure({
+        id,
+        tenantId: 'acme',
+        createdAt: new Date().toISOString(),
+        from: 'a@example.com',
+        to: ['b@example.com'],
+        subject: 'joint',
+        recipients: ['b@example.com'],
+        provider: 'ses',
+      });
+      return id;
+    };
+
+    it('records the message sent and completes the lock in one write', async () => {
+      const store = new MessageStore(doc, TABLE);
+      const key = freshKey();
+      const a = worker();
+      await a.acquire(key, { leaseMs: 60_000 });
+      const id = await newMessage(store);
+      const joint = a.completion(key, { provider: 'ses', providerMessageId: 'pm-1' });
+      expect(joint).toBeDefined();
+      await expect(store.transition(id, 'acme', sent('pm-1'), [joint!.item])).resolves.toBe(true);
+      joint!.settle(true);
+      expect((await store.get(id))?.status).toBe('sent');
+      await expect(worker().acquire(key, { leaseMs: 1 })).resolves.toEqual({
+        state: 'completed',
+        result: { provider: 'ses', providerMessageId: 'pm-1' },
+      });
+      // Settled: the token is forgotten, as after complete().
+      expect(a.completion(key, { provider: 'ses', providerMessageId: 'again' })).toBeUndefined();
+    });
+
+    it('writes nothing and answers false when the lease was taken over', async () => {
+      const store = new MessageStore(doc, TABLE);
+      const key = freshKey();
+      const a = worker();
+      await a.acquire(key, { leaseMs: 1, now: Date.now() - 60_000 });
+      const b = worker();
+      await expect(b.acquire(key, { leaseMs: 60_000 })).resolves.toMatchObject({ state: 'acquired' });
+      const id = await newMessage(store);
+      const joint = a.completion(key, { provider: 'ses', providerMessageId: 'stale' });
+      await expect(store.transition(id, 'acme', sent('stale'), [joint!.item])).resolves.toBe(false);
+      expect((await store.get(id))?.status).toBe('queued');
+      expect((await store.getWithEvents(id))?.events.map((e) => e.type)).toEqual(['queued']);
+      // The successor still holds the lock and completes it itself.
+      await expect(b.complete(key, { provider: 'ses', providerMessageId: 'pm-b' })).resolves.toBe(true);
+    });
+
+    it('still throws when the message itself is missing', async () => {
+      const store = new MessageStore(doc, TABLE);
+      const key = freshKey();
+      const a = worker();
+      await a.acquire(key, { leaseMs: 60_000 });
+      const joint = a.completion(key, { provider: 'ses', providerMessageId: 'x' });
+      await expect(
+        store.transition('01JNOSUCHMESSAGE000000000', 'acme', sent('x'), [joint!.item]),
+      ).rejects.toThrow();
+      await expect(worker().acquire(key, { leaseMs: 1 })).resolves.toMatchObject({ state: 'in_progress' });
+    });
   });
 });

@@ -1,4 +1,9 @@
-import { DynamoDedupeLock, createDynamoDocumentClient, type DedupeLock } from '@mailroom/core';
+import {
+  DynamoDedupeLock,
+  createDynamoDocumentClient,
+  type DedupeLock,
+  type MessageStore,
+} from '@mailroom/core';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { RetryLaterError, sendMessage, type SendDeps } from '../../src/send-message';
 import { createSendDeps } from '../../src/wiring';
@@ -176,33 +181,78 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
   });
 
-  it('sends at most one duplicate when the sender crashes after sending, before completing the lock', async () => {
+  // The process dies right after the provider accepted the mail, before anything is recorded: the lock
+  // stays in progress. Once where the lock completes inside the `sent` transaction (the real wiring),
+  // once with a lock that completes on its own write (any DedupeLock without JoinableCompletion).
+  const crashes: [string, () => SendDeps][] = [
+    [
+      'in the joint sent + lock write',
+      () => ({
+        ...deps,
+        messages: Object.assign(Object.create(deps.messages) as MessageStore, {
+          transition: (...args: Parameters<MessageStore['transition']>) =>
+            args[2].status === 'sent'
+              ? Promise.reject(new Error('process killed'))
+              : deps.messages.transition(...args),
+        }),
+      }),
+    ],
+    [
+      'in a lock’s own complete',
+      () => ({
+        ...deps,
+        lock: {
+          acquire: (key, options) => deps.lock.acquire(key, options),
+          release: (key, owner) => deps.lock.release(key, owner),
+          complete: async () => {
+            throw new Error('process killed');
+          },
+        },
+      }),
+    ],
+  ];
+  it.each(crashes)(
+    'sends at most one duplicate when the sender crashes after sending, before completing the lock (%s)',
+    async (_where, crashing) => {
+      const message = queueMessage();
+      await expect(sendMessage(record(message), crashing())).rejects.toThrow('process killed');
+      expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
+
+      // While the lease lasts, redeliveries wait instead of sending again.
+      await expect(sendMessage(record(message, 2), deps)).rejects.toBeInstanceOf(RetryLaterError);
+      expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
+
+      // After it, the mail is sent a second time (the one duplicate), and never again.
+      await sleep(1600);
+      await expect(sendMessage(record(message, 3), deps)).resolves.toBe('sent');
+      await expect(sendMessage(record(message, 4), deps)).resolves.toBe('duplicate');
+      expect(await sesMailbox(cloud, message.subject)).toHaveLength(2);
+    },
+  );
+
+  it('records a mail sent even when its lease was taken over mid-send, and leaves the lock to the successor', async () => {
     const message = queueMessage();
-    // The worker dies right after the provider accepted the mail: the lock stays in progress.
-    const crashing: SendDeps = {
+    const slow: SendDeps = {
       ...deps,
-      lock: {
-        acquire: (key, options) => deps.lock.acquire(key, options),
-        release: (key, owner) => deps.lock.release(key, owner),
-        complete: async () => {
-          throw new Error('process killed');
+      providers: {
+        ses: {
+          name: 'ses',
+          send: async (mail, credentials) => {
+            // The lease (1.5 s here) runs out while the provider call hangs, and a redelivery takes over.
+            await sleep(1600);
+            await expect(sendMessage(record(message, 2), deps)).resolves.toBe('sent');
+            return deps.providers.ses!.send(mail, credentials);
+          },
         },
       },
-      // A dead process releases nothing: keep the lock as the crash left it.
     };
-    crashing.lock.release = async () => false;
-    await expect(sendMessage(record(message), crashing)).rejects.toThrow();
-    expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
-
-    // While the lease lasts, redeliveries wait instead of sending again.
-    await expect(sendMessage(record(message, 2), deps)).rejects.toBeInstanceOf(RetryLaterError);
-    expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
-
-    // After it, the mail is sent a second time (the one duplicate), and never again.
-    await sleep(1600);
-    await expect(sendMessage(record(message, 3), deps)).resolves.toBe('sent');
-    await expect(sendMessage(record(message, 4), deps)).resolves.toBe('duplicate');
+    await expect(sendMessage(record(message), slow)).resolves.toBe('sent');
+    // Two sends (the lease rule was broken on purpose), both recorded; the successor's completion stands.
     expect(await sesMailbox(cloud, message.subject)).toHaveLength(2);
+    const { message: stored, events } = await messageOf(message.id);
+    expect(stored.status).toBe('sent');
+    expect(events.filter((e) => e.type === 'sent')).toHaveLength(2);
+    await expect(sendMessage(record(message, 3), deps)).resolves.toBe('duplicate');
   });
 
   it('loads uploaded attachments for their own tenant only', async () => {
