@@ -34,12 +34,7 @@ export async function sendBench(overrides: Record<string, string> = {}) {
  * `send` (the copy of @aws-sdk/lib-dynamodb that @mailroom/core resolves). Measurement only.
  */
 export function countDynamoRequests(): { counts: () => Record<string, number>; reset(): void } {
-  const fromCore = createRequire(join(__dirname, '..', 'packages', 'core', 'src', 'index.ts'));
-  const proto = (
-    fromCore('@aws-sdk/lib-dynamodb') as {
-      DynamoDBDocumentClient: { prototype: { send: (...args: unknown[]) => unknown } };
-    }
-  ).DynamoDBDocumentClient.prototype;
+  const proto = fromCore<Sendable>('@aws-sdk/lib-dynamodb', 'DynamoDBDocumentClient').prototype;
   const original = proto.send;
   let counts: Record<string, number> = {};
   if (!(original as { counted?: true }).counted) {
@@ -57,6 +52,38 @@ export function countDynamoRequests(): { counts: () => Record<string, number>; r
     counts: () => ({ ...counts }),
     reset: () => void (counts = {}),
   };
+}
+
+type Sendable = { prototype: { send: (...args: unknown[]) => unknown } };
+
+/** The class of `pkg` that @mailroom/core resolves (the copy the send path's clients come from). */
+function fromCore<T>(pkg: string, name: string): T {
+  const load = createRequire(join(__dirname, '..', 'packages', 'core', 'src', 'index.ts'));
+  return (load(pkg) as Record<string, T>)[name]!;
+}
+
+const latencyMs = { dynamodb: 0, ses: 0 };
+let latencyPatched = false;
+
+/**
+ * A network model for the local emulators, which answer over loopback: every DynamoDB request and
+ * every SES request made by the send path's clients waits the given milliseconds before it goes out,
+ * as if it crossed a network. Zero (the start) adds nothing. Measurement harness only.
+ */
+export function networkLatency(ms: { dynamodb: number; ses: number }): void {
+  Object.assign(latencyMs, ms);
+  if (latencyPatched) return;
+  latencyPatched = true;
+  const delayed = (cls: Sendable, which: keyof typeof latencyMs) => {
+    const original = cls.prototype.send;
+    cls.prototype.send = async function (this: unknown, ...args: unknown[]) {
+      const wait = latencyMs[which];
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return original.apply(this, args);
+    };
+  };
+  delayed(fromCore<Sendable>('@aws-sdk/lib-dynamodb', 'DynamoDBDocumentClient'), 'dynamodb');
+  delayed(fromCore<Sendable>('@aws-sdk/client-sesv2', 'SESv2Client'), 'ses');
 }
 
 /** CPU milliseconds used so far by this process and by each child process group of the cloud. */
