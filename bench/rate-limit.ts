@@ -8,6 +8,7 @@
  * would redeliver it, while the consumer goes on with other work.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { DynamoSendBudget } from '../services/outbound/src/rate/budget';
 import { RetryLaterError, sendMessage, type SendDeps } from '../services/outbound/src/send-message';
 import { queueMessage, record, sendBench } from './harness';
 import { round, type BenchResult } from './result';
@@ -28,6 +29,8 @@ interface Run {
   /** Event loop delay of the benchmark process (the stand-in runs in it too), ms. */
   loopDelayP99: number;
   loopDelayMax: number;
+  /** Slots the budgets left empty because their caller woke up too late for them. */
+  lateRetakes: number;
 }
 
 async function consume(
@@ -59,6 +62,9 @@ async function consume(
       });
     }
   };
+  const retakes = () =>
+    consumers.reduce((n, d) => n + ((d.budgets.ses as DynamoSendBudget | undefined)?.lateRetakes ?? 0), 0);
+  const retakesBefore = retakes();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const before = stats();
@@ -82,6 +88,7 @@ async function consume(
     retried,
     loopDelayP99: round(loop.percentile(99) / 1e6, 1),
     loopDelayMax: round(loop.max / 1e6, 1),
+    lateRetakes: retakes() - retakesBefore,
   };
 }
 
@@ -112,7 +119,8 @@ export async function rateLimit(): Promise<BenchResult> {
       notes:
         `quota ${QUOTA}/s (stand-in, strict sliding one-second window), ${CONSUMERS} consumers × batches of ${BATCH}, ` +
         `${SECONDS} s each after ${WARM_UP} warm-up mails. ` +
-        `ours (shared budget): ${round(ours.rate)} mails/s, ${ours.throttled} throttled; ` +
+        `ours (shared budget): ${round(ours.rate)} mails/s, ${ours.throttled} throttled, ` +
+        `${ours.lateRetakes} slots left empty by a caller that woke up more than 25 ms late; ` +
         `baseline (no budget): ${round(baseline.rate)} mails/s, ${baseline.throttled} throttled, ` +
         `${baseline.retried} records sent back to a work list (min(delay, 1 s)). ` +
         'Throttle counts are SendEmail requests the stand-in answered 429 over the quota. Core’s SES ' +

@@ -55,4 +55,37 @@ describe('shared send budget (DynamoDB Local)', () => {
     await all[0]!.take();
     expect(waits).toEqual([20]);
   });
+
+  it('leaves a slot empty and takes a new one when the caller wakes up too late for it', async () => {
+    const clock = { now: 2_000_000 };
+    const budget = new DynamoSendBudget(doc, table, 'ses#late', {
+      rate: 50,
+      maxWaitMs: 10_000,
+      lateToleranceMs: 25,
+      now: () => clock.now,
+      // Every sleep overruns by 40 ms, as an event loop stall would.
+      sleep: async (ms) => void (clock.now += ms + 40),
+    });
+    const sentAt: number[] = [];
+    await budget.take(); // slot 0: no sleep
+    sentAt.push(clock.now - 2_000_000);
+    await budget.take(); // slot 20, woke at 60: too late, so it takes the next free slot, 60
+    sentAt.push(clock.now - 2_000_000);
+    expect(sentAt).toEqual([0, 60]);
+    expect(budget.lateRetakes).toBe(1);
+  });
+
+  it('sends late rather than never when every slot is missed', async () => {
+    const clock = { now: 3_000_000 };
+    const budget = new DynamoSendBudget(doc, table, 'ses#slow', {
+      rate: 50,
+      maxWaitMs: 10_000,
+      lateToleranceMs: 25,
+      // A container so slow that 30 ms pass between any two looks at the clock.
+      now: () => (clock.now += 30),
+      sleep: async () => undefined,
+    });
+    await expect(budget.take()).resolves.toBeUndefined();
+    expect(budget.lateRetakes).toBe(3);
+  });
 });
