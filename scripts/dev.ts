@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     ['SendGrid stand-in', `${endpoints.sendgrid} (accepted mail at /store)`],
     ['SQS/SNS/S3', endpoints.aws],
     ['DynamoDB', endpoints.dynamodb],
+    ['Parameter Store', `${endpoints.ssm} (tenants' own SendGrid keys)`],
   ];
   console.log('mailroom ready');
   for (const [name, url] of rows) console.log(`  ${name.padEnd(22)} ${url}`);

@@ -100,12 +100,19 @@ export {
   createS3Client,
   createSnsClient,
   createSesV2Client,
+  createSsmClient,
   LOCAL_CREDENTIALS,
 } from './aws/clients';
 export type { AwsClientOptions } from './aws/clients';
 
 export { TenantStore, tenantIdOfKeyId } from './stores/tenants';
-export type { Tenant, TenantFields, ApiKeyInfo, TenantStoreOptions } from './stores/tenants';
+export type {
+  Tenant,
+  TenantFields,
+  ApiKeyInfo,
+  TenantStoreOptions,
+  SendGridKeyOwner,
+} from './stores/tenants';
 export { hashApiKey, generateApiKey, requireScope } from './stores/api-keys';
 export type { Principal } from './stores/api-keys';
 

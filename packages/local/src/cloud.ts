@@ -35,6 +35,7 @@ import {
 import { printService, type ServiceConfig } from './serverless/print';
 import { startSendGridStandIn } from './standins/sendgrid';
 import { startSesStandIn, type SesStandIn } from './standins/ses';
+import { startSsmStandIn } from './standins/ssm';
 import type { SimulatorEvent } from './standins/simulator';
 
 export interface LocalCloudOptions {
@@ -84,6 +85,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     'dynamodb',
     'ses',
     'sendgrid',
+    'ssm',
     ...services.flatMap((s) => [s, `${s}Lambda` as const]),
   ];
   await assertFree(ports, bound);
@@ -114,6 +116,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     // allSettled: when one part fails, the others must have finished starting (and been
     // tracked) before stop() runs, or they would outlive the failed start.
+    await startSsmStandIn({ port: ports.ssm }).then(closing);
     const [configs, , , ses, sendgrid] = await settled([
       Promise.all(SERVICE_NAMES.map((s) => printService(root, s, 'local', printEnv(base), logger))),
       startFauxqs(ports.aws, LOCAL_REGION, logger).then(track),
@@ -122,7 +125,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       startSendGridStandIn({
         port: ports.sendgrid,
         faults: faults.sendgrid,
-        apiKey: env.SENDGRID_API_KEY,
+        knownKey: (key) => key === env.SENDGRID_API_KEY,
       }).then(closing),
     ] as const);
     logger.debug(`emulators up and services printed in ${Date.now() - started} ms`);

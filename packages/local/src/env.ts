@@ -2,7 +2,10 @@
 import { PORT_NAMES, portEnvName, type Ports } from './ports';
 
 export const LOCAL_REGION = 'us-east-1';
-/** Handed to services as SENDGRID_API_KEY unless one is set; the stand-in accepts only it. */
+/**
+ * Handed to services as SENDGRID_API_KEY unless one is set; the stand-in accepts it and the keys
+ * created with it (`POST /v3/api_keys`, e.g. a tenant's own).
+ */
 export const DEV_SENDGRID_API_KEY = 'SG.mailroom-local-dev-key';
 
 export interface Endpoints {
@@ -14,6 +17,7 @@ export interface Endpoints {
   smtp: string;
   ses: string;
   sendgrid: string;
+  ssm: string;
   aws: string;
   dynamodb: string;
 }
@@ -28,6 +32,7 @@ export function endpointsFor(ports: Ports): Endpoints {
     smtp: `localhost:${ports.smtp}`,
     ses: http(ports.ses),
     sendgrid: http(ports.sendgrid),
+    ssm: http(ports.ssm),
     aws: http(ports.aws),
     dynamodb: http(ports.dynamodb),
   };
@@ -49,6 +54,7 @@ export function cloudEnv(
     MAILROOM_AWS_ENDPOINT: endpoints.aws,
     MAILROOM_DYNAMODB_ENDPOINT: endpoints.dynamodb,
     MAILROOM_SES_ENDPOINT: endpoints.ses,
+    MAILROOM_SSM_ENDPOINT: endpoints.ssm,
     SENDGRID_API_BASE_URL: base.SENDGRID_API_BASE_URL || endpoints.sendgrid,
     SENDGRID_API_KEY: base.SENDGRID_API_KEY || DEV_SENDGRID_API_KEY,
     MAILROOM_PROVIDER: base.MAILROOM_PROVIDER || 'ses',

@@ -15,6 +15,7 @@ export interface Ports {
   smtp: number;
   ses: number;
   sendgrid: number;
+  ssm: number;
   aws: number;
   dynamodb: number;
   apiLambda: number;
@@ -37,6 +38,8 @@ export const DEFAULT_PORTS: Ports = {
   smtp: 2525,
   ses: 8005,
   sendgrid: 8006,
+  // No contract port: Parameter Store holds tenants' provider secrets (LocalStack's old SSM port).
+  ssm: 4583,
   aws: 4566,
   dynamodb: 8000,
   apiLambda: 3100,

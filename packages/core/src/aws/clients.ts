@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -45,3 +46,5 @@ export const createS3Client = (options: AwsClientOptions): S3Client =>
 export const createSnsClient = (options: AwsClientOptions): SNSClient => new SNSClient(base(options));
 
 export const createSesV2Client = (options: AwsClientOptions): SESv2Client => new SESv2Client(base(options));
+
+export const createSsmClient = (options: AwsClientOptions): SSMClient => new SSMClient(base(options));

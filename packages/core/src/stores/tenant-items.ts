@@ -7,12 +7,20 @@ export interface Tenant {
   name?: string;
   /** The tenant's default provider (ARCHITECTURE.md: mail goes "through the tenant's provider"). */
   provider?: Provider;
+  /**
+   * Whose SendGrid API key sends this tenant's mail: the platform's (`SENDGRID_API_KEY`, the default) or
+   * the tenant's own, kept in Parameter Store (README "Configuration"), never in this table.
+   */
+  sendgridKey?: SendGridKeyOwner;
   createdAt: string;
 }
+
+export type SendGridKeyOwner = 'platform' | 'tenant';
 
 export interface TenantFields {
   name?: string;
   provider?: Provider;
+  sendgridKey?: SendGridKeyOwner;
 }
 
 export interface ApiKeyInfo {
@@ -36,6 +44,7 @@ export const keyPk = (hash: string) => `KEY#${hash}`;
 export const TenantFieldsSchema = z.strictObject({
   name: z.string().min(1).max(256).optional(),
   provider: ProviderSchema.optional(),
+  sendgridKey: z.enum(['platform', 'tenant']).optional(),
 });
 export const ScopesSchema = z.array(ApiScopeSchema).min(1, { error: 'at least one scope is required' });
 /** Chosen keys (the local cloud's fixed dev keys): printable ASCII without spaces, so they fit a header. */
@@ -62,10 +71,11 @@ export const cancellationCodes = (err: unknown): (string | undefined)[] | undefi
   return reasons.map((r) => r.Code);
 };
 
-export const toTenant = ({ tenantId, name, provider, createdAt }: Tenant): Tenant => ({
+export const toTenant = ({ tenantId, name, provider, sendgridKey, createdAt }: Tenant): Tenant => ({
   tenantId,
   ...(name === undefined ? {} : { name }),
   ...(provider === undefined ? {} : { provider }),
+  ...(sendgridKey === undefined ? {} : { sendgridKey }),
   createdAt,
 });
 

@@ -28,7 +28,7 @@ import {
   toTenant,
 } from './tenant-items';
 
-export type { ApiKeyInfo, Tenant, TenantFields } from './tenant-items';
+export type { ApiKeyInfo, SendGridKeyOwner, Tenant, TenantFields } from './tenant-items';
 export { tenantIdOfKeyId } from './tenant-items';
 
 export interface TenantStoreOptions {

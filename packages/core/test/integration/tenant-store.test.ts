@@ -53,6 +53,18 @@ describe('TenantStore against DynamoDB Local', () => {
     );
   });
 
+  it('keeps whose SendGrid key a tenant sends with, and nothing but platform or tenant', async () => {
+    const id = freshTenant();
+    await store.createTenant(id, { provider: 'sendgrid', sendgridKey: 'tenant' });
+    await expect(store.getTenant(id)).resolves.toMatchObject({ sendgridKey: 'tenant' });
+    await store.updateTenant(id, { sendgridKey: 'platform' });
+    await expect(store.getTenant(id)).resolves.toMatchObject({ sendgridKey: 'platform' });
+    await expect(store.updateTenant(id, { sendgridKey: 'SG.secret' as never })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(store.getTenant(id)).resolves.toMatchObject({ sendgridKey: 'platform' });
+  });
+
   it('refuses a duplicate tenant with ConflictError', async () => {
     const id = freshTenant();
     await store.createTenant(id);

@@ -3,8 +3,11 @@
  * It answers as SendGrid does — 202 with an X-Message-Id, 400/401/429/5xx with SendGrid's
  * `{"errors": [...]}` body — and keeps what it accepted at `GET /store`.
  * https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send
+ * It also creates and revokes API keys (`POST /v3/api_keys`, `DELETE /v3/api_keys/{id}`), so a tenant
+ * can have a key of its own locally, and a revoked key gets SendGrid's 401.
+ * https://www.twilio.com/docs/sendgrid/api-reference/api-keys/create-api-keys
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pickFault, type Fault, type Random } from '../faults';
 import { BodyTooLargeError, listen, readBody, sendJson, type RunningServer } from './http';
@@ -20,14 +23,16 @@ export interface AcceptedSendGridMail {
   messageId: string;
   /** Epoch seconds, as aws-ses-v2-local's store keeps it. */
   at: number;
+  /** The first 16 hex digits of the SHA-256 of the API key it came with (which account sent it). */
+  apiKeySha256: string;
   body: unknown;
 }
 
 export interface SendGridStandInOptions {
   port: number;
   host?: string;
-  /** When set, only this key is accepted; otherwise any bearer token is. */
-  apiKey?: string;
+  /** Which bearer tokens are valid API keys; without it any token is. */
+  knownKey?: (key: string) => boolean;
   faults?: Record<Fault, number>;
   random?: Random;
 }
@@ -51,6 +56,26 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
   const events: SimulatorEvent[] = [];
   const faults = options.faults ?? { throttle: 0, '5xx': 0 };
   const random = options.random ?? Math.random;
+  /** Keys created through `POST /v3/api_keys`, by id. */
+  const issued = new Map<string, string>();
+
+  const createKey = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { errors: [error('Bad Request', null, HELP)] });
+    }
+    const name = isObject(body) ? body.name : undefined;
+    if (typeof name !== 'string' || name.length === 0 || name.length > 100) {
+      return sendJson(res, 400, { errors: [error('missing required argument', 'name')] });
+    }
+    // SendGrid keys: "SG." + a 22-character key id + "." + a 43-character secret.
+    const id = randomBytes(16).toString('base64url').slice(0, 22);
+    const key = `SG.${id}.${randomBytes(32).toString('base64url').slice(0, 43)}`;
+    issued.set(id, key);
+    return sendJson(res, 201, { api_key: key, api_key_id: id, name, scopes: ['mail.send'] });
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -62,15 +87,28 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
       events.length = 0;
       return sendJson(res, 200, { message: 'Store cleared' });
     }
-    if (req.method !== 'POST' || path !== '/v3/mail/send') {
+    const keyPath = /^\/v3\/api_keys\/([\w-]+)$/.exec(path ?? '');
+    const known =
+      (req.method === 'POST' && (path === '/v3/mail/send' || path === '/v3/api_keys')) ||
+      (req.method === 'DELETE' && keyPath);
+    if (!known) {
       return sendJson(res, 404, { errors: [error(`${req.method} ${path} is not part of this stand-in`)] });
     }
 
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || (options.apiKey !== undefined && token !== options.apiKey)) {
+    const valid = (key: string) =>
+      options.knownKey === undefined || options.knownKey(key) || [...issued.values()].includes(key);
+    if (!token || !valid(token)) {
       return sendJson(res, 401, {
         errors: [error('The provided authorization grant is invalid, expired, or revoked')],
       });
+    }
+    if (path === '/v3/api_keys') return createKey(req, res);
+    if (keyPath) {
+      if (!issued.delete(keyPath[1]!))
+        return sendJson(res, 404, { errors: [error('unable to find API Key')] });
+      res.writeHead(204).end();
+      return;
     }
 
     const fault = pickFault(faults, random);
@@ -116,7 +154,8 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
 
     // SendGrid's ids are 22 characters of URL-safe base64.
     const messageId = randomBytes(16).toString('base64url');
-    emails.push({ messageId, at: Math.floor(Date.now() / 1000), body });
+    const apiKeySha256 = createHash('sha256').update(token).digest('hex').slice(0, 16);
+    emails.push({ messageId, at: Math.floor(Date.now() / 1000), apiKeySha256, body });
     events.push(
       ...simulatorEvents(
         'sendgrid',

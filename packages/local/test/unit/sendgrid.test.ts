@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { startSendGridStandIn, type SendGridStandIn } from '../../src/standins/sendgrid';
 
 const mail = (to: string) => ({
@@ -22,7 +23,7 @@ describe('SendGrid stand-in', () => {
   beforeAll(async () => {
     sendgrid = await startSendGridStandIn({
       port: 0,
-      apiKey: 'SG.test',
+      knownKey: (key) => key === 'SG.test',
       faults: { throttle: 0.1, '5xx': 0.1 },
       random: () => draws.shift() ?? 0.99,
     });
@@ -125,5 +126,44 @@ describe('SendGrid stand-in', () => {
       }),
       expect.objectContaining({ type: 'complaint', recipient: 'complaint@simulator.amazonses.com' }),
     ]);
+  });
+
+  describe('API keys', () => {
+    const keys = (path: string, method: string, body?: unknown, key = 'SG.test') =>
+      fetch(url(path), {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    const sha = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+    it('issues a key that sends mail, stored with its hash, until it is revoked', async () => {
+      const created = await keys('/v3/api_keys', 'POST', { name: 'acme' });
+      expect(created.status).toBe(201);
+      const { api_key, api_key_id, name } = (await created.json()) as Record<string, string>;
+      expect(api_key).toMatch(/^SG\.[\w-]{22}\.[\w-]{43}$/);
+      expect(name).toBe('acme');
+
+      expect((await send(mail('someone@example.com'), api_key)).status).toBe(202);
+      const store = (await (await fetch(url('/store'))).json()) as { emails: { apiKeySha256: string }[] };
+      expect(store.emails.map((e) => e.apiKeySha256)).toEqual([sha(api_key!)]);
+
+      expect((await keys(`/v3/api_keys/${api_key_id}`, 'DELETE')).status).toBe(204);
+      expect((await send(mail('someone@example.com'), api_key)).status).toBe(401);
+      expect((await keys(`/v3/api_keys/${api_key_id}`, 'DELETE')).status).toBe(404);
+    });
+
+    it('refuses a key request without a name, with bad JSON or without a valid key', async () => {
+      expect((await keys('/v3/api_keys', 'POST', {})).status).toBe(400);
+      expect((await keys('/v3/api_keys', 'POST', { name: '' })).status).toBe(400);
+      const broken = await fetch(url('/v3/api_keys'), {
+        method: 'POST',
+        headers: { authorization: 'Bearer SG.test' },
+        body: '{not json',
+      });
+      expect(broken.status).toBe(400);
+      expect((await keys('/v3/api_keys', 'POST', { name: 'x' }, 'SG.other')).status).toBe(401);
+      expect((await keys('/v3/api_keys/unknown', 'DELETE', undefined, 'SG.other')).status).toBe(401);
+    });
   });
 });
