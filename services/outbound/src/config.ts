@@ -21,6 +21,12 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
   SENDGRID_API_KEY: z.string().min(1).optional(),
   SENDGRID_API_BASE_URL: z.string().url().optional(),
+  /** Where tenants' own provider keys live in Parameter Store (`<prefix>/<tenantId>/sendgrid-api-key`). */
+  MAILROOM_TENANT_SECRETS_PREFIX: z
+    .string()
+    .regex(/^\/[\w.\-/]*[^/]$/, { error: 'must start with / and not end with /' }),
+  /** Local cloud only: the Parameter Store stand-in. */
+  MAILROOM_SSM_ENDPOINT: z.string().url().optional(),
   /** Must equal the send queue's redrive maxReceiveCount (serverless.yml passes the same value). */
   MAILROOM_SEND_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1),
   MAILROOM_LOCK_LEASE_MS: positive.default(120_000),

@@ -12,8 +12,9 @@ import {
 } from '@mailroom/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { recipientsOf, toOutgoingMail, type AttachmentSource } from './outgoing-mail';
-import type { MailProvider, ProviderCredentials, ProviderName } from './providers/port';
+import type { MailProvider, ProviderName } from './providers/port';
 import type { SendBudget } from './rate/budget';
+import type { TenantSendSettings } from './tenant-settings';
 
 /** One SQS record as the send use case needs it. */
 export interface SendRecord {
@@ -31,7 +32,7 @@ export interface SendDeps {
   budgets: Partial<Record<ProviderName, SendBudget>>;
   attachments: AttachmentSource;
   /** Undefined for a tenant that does not exist. */
-  tenantSettings(tenantId: string): Promise<({ provider?: ProviderName } & ProviderCredentials) | undefined>;
+  tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
   /** Pushes the record's next delivery out (SQS ChangeMessageVisibility). */
   delay(receiptHandle: string, seconds: number): Promise<void>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -175,6 +176,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
       event: { type: 'sending', provider: providerName, data: { attempt: record.receiveCount } },
     });
     if (!provider) throw new ConfigError(`provider ${providerName} is not configured`);
+    const credentials = await tenant.credentials(providerName);
     const mail = await toOutgoingMail(message, suppressed, deps.attachments);
     if (suppressed.size) {
       await messages.appendEvent(message.id, {
@@ -184,7 +186,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
       });
     }
     await deps.budgets[providerName]?.take();
-    ({ providerMessageId } = await provider.send(mail, tenant));
+    ({ providerMessageId } = await provider.send(mail, credentials));
   } catch (err) {
     return await handleFailure(err, { message, providerName, lockKey, owner: claim.owner, record, deps });
   }

@@ -5,6 +5,7 @@ import {
   createS3Client,
   createSesV2Client,
   createSqsClient,
+  createSsmClient,
   DynamoDedupeLock,
   MessageStore,
   TenantStore,
@@ -12,6 +13,7 @@ import {
 import type { AcceptDeps } from './accept-message';
 import { AttachmentsBucket } from './adapters/attachments';
 import { SendQueue } from './adapters/send-queue';
+import { TenantSecrets } from './adapters/tenant-secrets';
 import { outboundConfig, type OutboundConfig } from './config';
 import { SendGridProvider } from './providers/sendgrid';
 import { SesProvider } from './providers/ses';
@@ -87,7 +89,13 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
     },
     attachments: b.attachments,
-    tenantSettings: tenantSettingsCache(b.tenants),
+    tenantSettings: tenantSettingsCache(
+      b.tenants,
+      new TenantSecrets(
+        createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+        config.MAILROOM_TENANT_SECRETS_PREFIX,
+      ),
+    ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
     logger,
     settings: {

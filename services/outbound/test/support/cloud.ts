@@ -13,6 +13,7 @@ export function outboundConfigFor(cloud: LocalCloud, overrides: Record<string, s
     MAILROOM_ATTACHMENTS_BUCKET: out.AttachmentsBucketName,
     MAILROOM_SEND_MAX_RECEIVE_COUNT: '10',
     MAILROOM_PROVIDER: 'ses',
+    MAILROOM_TENANT_SECRETS_PREFIX: '/mailroom/local/tenants',
     ...overrides,
   });
 }
