@@ -104,6 +104,7 @@ export {
   LOCAL_CREDENTIALS,
 } from './aws/clients';
 export type { AwsClientOptions } from './aws/clients';
+export { isConditionFailure, cancellationCodes } from './aws/dynamo-errors';
 
 export { TenantStore, tenantIdOfKeyId } from './stores/tenants';
 export type {

@@ -17,6 +17,7 @@ import {
   lockPk,
   OwnerTokens,
 } from './port';
+import { isConditionFailure } from '../aws/dynamo-errors';
 
 export interface DynamoDedupeLockOptions {
   /** TTL (`expiresAt`) set on acquire and refreshed on complete. Default 7 days. */
@@ -33,9 +34,6 @@ interface LockItem<R> {
   fingerprint?: string;
   expiresAt: number;
 }
-
-const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 /** Attempts at acquire when the item changes between the failed put and the read (see acquire). */
 const MAX_ACQUIRE_ROUNDS = 3;

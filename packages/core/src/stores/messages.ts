@@ -9,6 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../ids';
+import { cancellationCodes, isConditionFailure } from '../aws/dynamo-errors';
 import type { MessageStatus } from '../schemas';
 import type { MessageEvent, MessageRecord, NewMessage } from './message-types';
 
@@ -23,13 +24,9 @@ const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 const statusIndex = (tenantId: string, status: MessageStatus) => `T#${tenantId}#S#${status}`;
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 /** One code per item of a cancelled transaction ('None' for items that were fine); [] otherwise. */
-const cancellationReasons = (err: unknown): (string | undefined)[] =>
-  (err as Error).name === 'TransactionCanceledException'
-    ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
-    : [];
-const isConditionFailure = (err: unknown) =>
-  (err as Error).name === 'ConditionalCheckFailedException' ||
-  cancellationReasons(err).includes('ConditionalCheckFailed');
+/** A single write's condition failed, or one of a transaction's. */
+const conditionFailed = (err: unknown) =>
+  isConditionFailure(err) || (cancellationCodes(err) ?? []).includes('ConditionalCheckFailed');
 
 export interface IdempotencyRecord {
   messageId: string;
@@ -129,7 +126,7 @@ export class MessageStore {
       await this.doc.send(new TransactWriteCommand({ TransactItems: puts }));
       return { created: true };
     } catch (err) {
-      if (!idemKey || !isConditionFailure(err)) throw err;
+      if (!idemKey || !conditionFailed(err)) throw err;
       const found = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: idemKey, ConsistentRead: true }),
       );
@@ -159,7 +156,7 @@ export class MessageStore {
         }),
       );
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      if (!conditionFailed(err)) throw err;
     }
   }
 
@@ -267,7 +264,7 @@ export class MessageStore {
         }),
       );
     } catch (err) {
-      const failed = cancellationReasons(err).findIndex((code) => code === 'ConditionalCheckFailed');
+      const failed = (cancellationCodes(err) ?? []).findIndex((code) => code === 'ConditionalCheckFailed');
       if (failed >= own) return false;
       throw err;
     }

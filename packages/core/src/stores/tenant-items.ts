@@ -61,16 +61,6 @@ export const tenantIdOfKeyId = (keyId: string): string | undefined => {
   return i > 0 ? keyId.slice(0, i) : undefined;
 };
 
-export const isConditionFailure = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
-
-/** TransactWriteItems reports which item's condition failed in CancellationReasons, one per action. */
-export const cancellationCodes = (err: unknown): (string | undefined)[] | undefined => {
-  if (!(err instanceof Error) || err.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code);
-};
-
 export const toTenant = ({ tenantId, name, provider, sendgridKey, createdAt }: Tenant): Tenant => ({
   tenantId,
   ...(name === undefined ? {} : { name }),

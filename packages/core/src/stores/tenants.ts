@@ -11,11 +11,10 @@ import { newId } from '../ids';
 import { type ApiScope, TenantIdSchema } from '../schemas/common';
 import { parseOrThrow } from '../schemas/issues';
 import { generateApiKey, hashApiKey, type Principal } from './api-keys';
+import { cancellationCodes, isConditionFailure } from '../aws/dynamo-errors';
 import {
   type ApiKeyInfo,
-  cancellationCodes,
   ChosenKeySchema,
-  isConditionFailure,
   type KeyItem,
   keyPk,
   ScopesSchema,

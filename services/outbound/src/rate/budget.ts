@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MailroomError } from '@mailroom/core';
+import { isConditionFailure, MailroomError } from '@mailroom/core';
 
 /**
  * The provider's per-second quota, shared by every concurrent `send` invocation.
@@ -120,7 +120,7 @@ export class DynamoSendBudget implements SendBudget {
       );
       return slot;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(err)) return undefined;
       throw err;
     }
   }
