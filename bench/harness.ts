@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { SendDeps } from '../services/outbound/src/send-message';
 import { createSendDeps } from '../services/outbound/src/wiring';
 import { outboundConfigFor, queueMessage, record } from '../services/outbound/test/support/cloud';
+import type { SesProcessRequest } from './ses-process';
 
 export { queueMessage, record };
 
@@ -107,4 +109,47 @@ export function cpuMs(cloud: LocalCloud): { bench: number } & Record<string, num
     if (child) groups[child.label]! += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
   }
   return { ...groups, bench: (own.user + own.system) / 1000 };
+}
+
+type SesStats = { accepted: number; throttledOverQuota: number; loopDelayMax: number };
+type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** The SES stand-in in a child process of its own (ses-process.ts): its endpoint and its controls. */
+export async function startSesProcess() {
+  const child = fork(join(__dirname, 'ses-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, (answer: { stats?: SesStats }) => void>();
+  let next = 0;
+  const { port, raised } = await new Promise<{ port: number; raised: boolean }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`SES process exited with ${code} before it was ready`)));
+    child.on(
+      'message',
+      (m: { ready?: true; port?: number; raised?: boolean; id?: number; stats?: SesStats }) => {
+        if (m.ready) resolve({ port: m.port!, raised: m.raised === true });
+        else if (m.id !== undefined) pending.get(m.id)?.(m);
+      },
+    );
+  });
+  const ask = (request: Distribute<SesProcessRequest>) =>
+    new Promise<{ stats?: SesStats }>((resolve) => {
+      const id = (next += 1);
+      pending.set(id, (answer) => (pending.delete(id), resolve(answer)));
+      child.send({ ...request, id });
+    });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    /** Whether the stand-in runs at a raised scheduling priority (ses-process.ts). */
+    priorityRaised: raised,
+    setMaxSendRate: async (rate: number) => void (await ask({ op: 'setMaxSendRate', rate })),
+    stats: async () => (await ask({ op: 'stats' })).stats!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * rate-limit: 4 concurrent consumers (as 4 Lambda containers: each its own deps and budget
  * instance, each processing batches of 10 concurrently) against an SES stand-in quota of 20
- * mails/s that throttles above it (sliding one-second window), 30 s per run.
+ * mails/s that throttles above it (sliding one-second window), 30 s per run. The stand-in runs in a
+ * process of its own, as the provider does (ses-process.ts).
  * Ours: the shared send budget at the quota. Baseline: the same consumers without the budget,
  * learning the quota from throttling errors: a record that comes back with RetryLaterError (after
  * the use case called delay) returns to its consumer's work list min(delay, 1 s) later, as SQS
@@ -10,7 +11,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DynamoSendBudget } from '../services/outbound/src/rate/budget';
 import { RetryLaterError, sendMessage, type SendDeps } from '../services/outbound/src/send-message';
-import { queueMessage, record, sendBench } from './harness';
+import { queueMessage, record, sendBench, startSesProcess } from './harness';
 import { round, type BenchResult } from './result';
 
 const QUOTA = 20;
@@ -26,16 +27,18 @@ interface Run {
   throttled: number;
   accepted: number;
   retried: number;
-  /** Event loop delay of the benchmark process (the stand-in runs in it too), ms. */
+  /** Event loop delay of the benchmark process (the consumers'), ms. */
   loopDelayP99: number;
   loopDelayMax: number;
   /** Slots the budgets left empty because their caller woke up too late for them. */
   lateRetakes: number;
+  /** Event loop delay of the stand-in's own process, max, ms. */
+  standInLoopDelayMax: number;
 }
 
 async function consume(
   consumers: SendDeps[],
-  stats: () => { accepted: number; throttledOverQuota: number },
+  stats: () => Promise<{ accepted: number; throttledOverQuota: number; loopDelayMax: number }>,
 ): Promise<Run> {
   const end = Date.now() + SECONDS * 1000;
   const timers = new Set<NodeJS.Timeout>();
@@ -67,13 +70,15 @@ async function consume(
   const retakesBefore = retakes();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const before = stats();
+  const before = await stats();
   const started = Date.now();
   let atEnd = before;
   const sampler = new Promise<void>((resolve) =>
     setTimeout(() => {
-      atEnd = stats();
-      resolve();
+      void stats().then((s) => {
+        atEnd = s;
+        resolve();
+      });
     }, SECONDS * 1000),
   );
   await Promise.all([...consumers.map(consumer), sampler]);
@@ -89,11 +94,16 @@ async function consume(
     loopDelayP99: round(loop.percentile(99) / 1e6, 1),
     loopDelayMax: round(loop.max / 1e6, 1),
     lateRetakes: retakes() - retakesBefore,
+    standInLoopDelayMax: atEnd.loopDelayMax,
   };
 }
 
 export async function rateLimit(): Promise<BenchResult> {
-  const { cloud, deps, containerDeps } = await sendBench({ MAILROOM_SES_MAX_SEND_RATE: String(QUOTA) });
+  const ses = await startSesProcess();
+  const { cloud, deps, containerDeps } = await sendBench({
+    MAILROOM_SES_MAX_SEND_RATE: String(QUOTA),
+    MAILROOM_SES_ENDPOINT: ses.endpoint,
+  });
   try {
     // Warm-up without quota or budget: a fresh DynamoDB Local is several times slower until its JIT
     // has seen a few hundred mails, which would handicap whichever run came first.
@@ -102,12 +112,12 @@ export async function rateLimit(): Promise<BenchResult> {
       await Promise.allSettled(batch.map((r) => sendMessage(r, { ...deps, budgets: {} })));
     }
     const containers = [deps, ...(await Promise.all(Array.from({ length: CONSUMERS - 1 }, containerDeps)))];
-    cloud.ses.setMaxSendRate(QUOTA);
-    const ours = await consume(containers, cloud.ses.stats);
-    cloud.ses.setMaxSendRate(QUOTA); // a fresh window for the baseline
+    await ses.setMaxSendRate(QUOTA);
+    const ours = await consume(containers, ses.stats);
+    await ses.setMaxSendRate(QUOTA); // a fresh window for the baseline
     const baseline = await consume(
       containers.map((d) => ({ ...d, budgets: {} })),
-      cloud.ses.stats,
+      ses.stats,
     );
     return {
       name: 'rate-limit',
@@ -117,7 +127,9 @@ export async function rateLimit(): Promise<BenchResult> {
       ratio: round(ours.rate / QUOTA, 3),
       throttled: ours.throttled,
       notes:
-        `quota ${QUOTA}/s (stand-in, strict sliding one-second window), ${CONSUMERS} consumers × batches of ${BATCH}, ` +
+        `quota ${QUOTA}/s (SES stand-in in a process of its own at ${ses.priorityRaised ? 'raised' : 'normal'} ` +
+        'scheduling priority, strict sliding one-second window), ' +
+        `${CONSUMERS} consumers × batches of ${BATCH}, ` +
         `${SECONDS} s each after ${WARM_UP} warm-up mails. ` +
         `ours (shared budget): ${round(ours.rate)} mails/s, ${ours.throttled} throttled, ` +
         `${ours.lateRetakes} slots left empty by a caller that woke up more than 25 ms late; ` +
@@ -126,8 +138,10 @@ export async function rateLimit(): Promise<BenchResult> {
         'Throttle counts are SendEmail requests the stand-in answered 429 over the quota. Core’s SES ' +
         'client would retry a throttle inside the SDK (so the stand-in count would include SDK retries), ' +
         'but the send path builds it with maxAttempts 1, so here each throttle is one attempt of one record. ' +
-        `Event loop delay of this process (which hosts the stand-in) p99/max: ours ${ours.loopDelayP99}/${ours.loopDelayMax} ms, ` +
-        `baseline ${baseline.loopDelayP99}/${baseline.loopDelayMax} ms; a stall bunches budgeted sends that were spaced out. ` +
+        `Event loop delay of the consumers' process p99/max: ours ${ours.loopDelayP99}/${ours.loopDelayMax} ms, ` +
+        `baseline ${baseline.loopDelayP99}/${baseline.loopDelayMax} ms; a stall after a send's slot check delays that send. ` +
+        `The stand-in's own event loop delay, max: ours ${ours.standInLoopDelayMax} ms, baseline ${baseline.standInLoopDelayMax} ms ` +
+        '(it times requests when it reads them, so a wait for the CPU bunches them). ' +
         'ratio = ours’ achieved rate / quota.',
       oursPerSecond: round(ours.rate),
       baselinePerSecond: round(baseline.rate),
@@ -135,6 +149,6 @@ export async function rateLimit(): Promise<BenchResult> {
       runs: { ours, baseline },
     };
   } finally {
-    await cloud.stop();
+    await Promise.all([cloud.stop(), ses.stop()]);
   }
 }

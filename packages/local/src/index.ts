@@ -14,6 +14,8 @@ export { planProvisioning } from './cloudformation/plan';
 export { applyPlan, emulatorClients } from './cloudformation/provision';
 export { consoleLogger, silentLogger } from './logger';
 export type { Logger } from './logger';
+export { startSesStandIn } from './standins/ses';
+export type { SesStandIn } from './standins/ses';
 export { REJECT_DOMAIN } from './standins/simulator';
 export type { SimulatorEvent } from './standins/simulator';
 export { printService } from './serverless/print';
