@@ -5,6 +5,8 @@ import { MESSAGE_ID_TAG, type MailProvider, type OutgoingMail, type ProviderCred
 // https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send: at most 10 categories,
 // each at most 255 characters.
 const MAX_CATEGORIES = 10;
+/** Clients kept per container: one per API key in use (tenants' own keys, rotated keys). */
+const MAX_CLIENTS = 100;
 
 /**
  * SendGrid needs a `to` in every personalization. When suppression left none, cc recipients
@@ -42,6 +44,8 @@ export class SendGridProvider implements MailProvider {
       service = new MailService();
       service.setClient(client);
       service.setTimeout(this.options.timeoutMs ?? 10_000);
+      // Oldest first out: a rotated key's client is not used again.
+      if (this.services.size >= MAX_CLIENTS) this.services.delete(this.services.keys().next().value!);
       this.services.set(apiKey, service);
     }
     return service;
