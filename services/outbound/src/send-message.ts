@@ -29,7 +29,10 @@ export interface SendDeps {
   /** A lock that can join the store's transaction saves a round trip per mail (JoinableCompletion). */
   lock: DedupeLock & Partial<JoinableCompletion>;
   providers: Partial<Record<ProviderName, MailProvider>>;
+  /** The send budgets of the platform's provider accounts. */
   budgets: Partial<Record<ProviderName, SendBudget>>;
+  /** The send budget of a tenant's own provider account (one per account, shared like the platform's). */
+  accountBudget(provider: ProviderName, account: string): SendBudget | undefined;
   attachments: AttachmentSource;
   /** Undefined for a tenant that does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
@@ -185,7 +188,10 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
         data: { recipients: [...suppressed] },
       });
     }
-    await deps.budgets[providerName]?.take();
+    const budget = credentials
+      ? deps.accountBudget(providerName, credentials.account)
+      : deps.budgets[providerName];
+    await budget?.take();
     ({ providerMessageId } = await provider.send(mail, credentials));
   } catch (err) {
     return await handleFailure(err, { message, providerName, lockKey, owner: claim.owner, record, deps });

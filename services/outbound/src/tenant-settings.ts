@@ -29,7 +29,7 @@ export function tenantSettingsCache(
         if (provider !== 'sendgrid' || tenant.sendgridKey !== 'tenant') return undefined;
         key ??= secrets.sendgridApiKey(tenant.tenantId);
         key.catch(() => (key = undefined));
-        return { apiKey: await key };
+        return { account: `tenant:${tenant.tenantId}`, apiKey: await key };
       },
     };
   };

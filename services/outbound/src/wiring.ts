@@ -15,6 +15,7 @@ import { AttachmentsBucket } from './adapters/attachments';
 import { SendQueue } from './adapters/send-queue';
 import { TenantSecrets } from './adapters/tenant-secrets';
 import { outboundConfig, type OutboundConfig } from './config';
+import type { ProviderName } from './providers/port';
 import { SendGridProvider } from './providers/sendgrid';
 import { SesProvider } from './providers/ses';
 import { DynamoSendBudget } from './rate/budget';
@@ -74,6 +75,15 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       rate: rate * config.MAILROOM_SEND_RATE_SHARE,
       maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
     });
+  // Tenants' own accounts: SendGrid only so far, each at the configured SendGrid rate.
+  const accountBudgets = new Map<string, DynamoSendBudget>();
+  const accountBudget = (provider: ProviderName, account: string) => {
+    if (provider !== 'sendgrid') return undefined;
+    const name = `sendgrid#${account}`;
+    let found = accountBudgets.get(name);
+    if (!found) accountBudgets.set(name, (found = budget(name, config.MAILROOM_SENDGRID_MAX_SEND_RATE)));
+    return found;
+  };
   return {
     messages: b.messages,
     lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE),
@@ -88,6 +98,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, createSesV2Client(sesOptions))),
       sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
     },
+    accountBudget,
     attachments: b.attachments,
     tenantSettings: tenantSettingsCache(
       b.tenants,

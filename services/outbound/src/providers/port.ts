@@ -29,8 +29,11 @@ export interface OutgoingMail {
 
 export type ProviderName = 'ses' | 'sendgrid';
 
+/** A tenant's own provider account: its credentials, and a name for it (the key of its send budget). */
 export interface ProviderCredentials {
-  /** SendGrid: the tenant's own API key, when it has one. */
+  /** e.g. `tenant:acme`. */
+  account: string;
+  /** SendGrid: the tenant's own API key. */
   apiKey?: string;
 }
 

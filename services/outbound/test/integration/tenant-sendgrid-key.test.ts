@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   createDynamoDocumentClient,
   createSsmClient,
@@ -22,6 +23,8 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
   let deps: SendDeps;
   let ssm: SSMClient;
   let tenants: TenantStore;
+  let doc: DynamoDBDocumentClient;
+  let messagesTable: string;
   let serial = 0;
 
   beforeAll(async () => {
@@ -34,10 +37,9 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
       delay: async () => undefined,
     };
     ssm = createSsmClient({ region: 'us-east-1', endpoint: cloud.endpoints.ssm });
-    tenants = new TenantStore(
-      createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb }),
-      config.MAILROOM_TENANTS_TABLE,
-    );
+    doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
+    tenants = new TenantStore(doc, config.MAILROOM_TENANTS_TABLE);
+    messagesTable = config.MAILROOM_MESSAGES_TABLE;
   });
   afterAll(async () => {
     ssm?.destroy();
@@ -75,6 +77,10 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     return store.emails.filter((e) => e.body.subject === subject);
   };
   const stored = async (id: string) => (await deps.messages.getWithEvents(id))!.message;
+  /** The next free slot of a send budget (its GCRA item), undefined before its first send. */
+  const nextSlot = async (account: string) =>
+    (await doc.send(new GetCommand({ TableName: messagesTable, Key: { pk: `RATE#${account}`, sk: 'RATE' } })))
+      .Item?.tat as number | undefined;
 
   it('sends a tenant’s mail under the key in its parameter', async () => {
     const tenantId = await tenant('tenant');
@@ -125,5 +131,19 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     const second = queueMessage({ tenantId });
     await expect(sendMessage(record(second), deps)).resolves.toBe('sent');
     expect((await accepted(second.subject)).map((m) => m.apiKeySha256)).toEqual([sha(api_key)]);
+  });
+
+  it('draws on the tenant’s own account budget, not the platform’s', async () => {
+    const own = await tenant('tenant');
+    await storeKey(own, (await issueKey(own)).api_key);
+    const platform = await tenant();
+
+    const before = await nextSlot('sendgrid#default');
+    await expect(sendMessage(record(queueMessage({ tenantId: own })), deps)).resolves.toBe('sent');
+    expect(await nextSlot(`sendgrid#tenant:${own}`)).toEqual(expect.any(Number));
+    expect(await nextSlot('sendgrid#default')).toBe(before);
+
+    await expect(sendMessage(record(queueMessage({ tenantId: platform })), deps)).resolves.toBe('sent');
+    expect(await nextSlot('sendgrid#default')).not.toBe(before);
   });
 });
