@@ -76,7 +76,14 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     };
     return store.emails.filter((e) => e.body.subject === subject);
   };
-  const stored = async (id: string) => (await deps.messages.getWithEvents(id))!.message;
+  /** Sends the record once and expects the mail failed after that one attempt, nothing accepted. */
+  const expectFailedAtOnce = async (message: ReturnType<typeof queueMessage>, lastError: RegExp | string) => {
+    await expect(sendMessage(record(message), deps)).resolves.toBe('failed');
+    const failed = (await deps.messages.getWithEvents(message.id))!.message;
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.lastError).toMatch(lastError);
+    expect(await accepted(message.subject)).toEqual([]);
+  };
   /** The next free slot of a send budget (its GCRA item), undefined before its first send. */
   const nextSlot = async (account: string) =>
     (await doc.send(new GetCommand({ TableName: messagesTable, Key: { pk: `RATE#${account}`, sk: 'RATE' } })))
@@ -101,12 +108,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
 
   it('fails the mail, naming the parameter, when the tenant’s key was never stored', async () => {
     const tenantId = await tenant('tenant');
-    const message = queueMessage({ tenantId });
-    await expect(sendMessage(record(message), deps)).resolves.toBe('failed');
-    const failed = await stored(message.id);
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.lastError).toContain(`${PREFIX}/${tenantId}/sendgrid-api-key`);
-    expect(await accepted(message.subject)).toEqual([]);
+    await expectFailedAtOnce(queueMessage({ tenantId }), `${PREFIX}/${tenantId}/sendgrid-api-key`);
   });
 
   it('fails the mail without retrying when the tenant’s key was revoked', async () => {
@@ -114,12 +116,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     const { api_key, api_key_id } = await issueKey(tenantId);
     await storeKey(tenantId, api_key);
     expect((await sendgrid(`/v3/api_keys/${api_key_id}`, { method: 'DELETE' })).status).toBe(204);
-    const message = queueMessage({ tenantId });
-    await expect(sendMessage(record(message), deps)).resolves.toBe('failed');
-    const failed = await stored(message.id);
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.lastError).toMatch(/SendGrid 401/);
-    expect(await accepted(message.subject)).toEqual([]);
+    await expectFailedAtOnce(queueMessage({ tenantId }), /SendGrid 401/);
   });
 
   it('uses a key stored after a failed lookup, without waiting for the settings cache', async () => {
