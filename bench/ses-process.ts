@@ -8,6 +8,7 @@
 import { constants, setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSesStandIn } from '@mailroom/local';
+import { round } from './result';
 
 export type SesProcessRequest = { id: number } & ({ op: 'setMaxSendRate'; rate: number } | { op: 'stats' });
 
@@ -32,7 +33,6 @@ async function main() {
   // How late this process got to its work: requests are timed when it reads them.
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const loopDelayMax = () => Math.round(loop.max / 1e5) / 10;
   process.on('message', (request: SesProcessRequest) => {
     if (request.op === 'setMaxSendRate') {
       ses.setMaxSendRate(request.rate);
@@ -40,7 +40,7 @@ async function main() {
     }
     process.send?.({
       id: request.id,
-      ...(request.op === 'stats' && { stats: { ...ses.stats(), loopDelayMax: loopDelayMax() } }),
+      ...(request.op === 'stats' && { stats: { ...ses.stats(), loopDelayMax: round(loop.max / 1e6, 1) } }),
     });
   });
   process.on('disconnect', () => void ses.close().finally(() => process.exit(0)));

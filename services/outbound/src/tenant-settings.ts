@@ -27,8 +27,10 @@ export function tenantSettingsCache(
       ...(tenant.provider && { provider: tenant.provider }),
       credentials: async (provider) => {
         if (provider !== 'sendgrid' || tenant.sendgridKey !== 'tenant') return undefined;
-        key ??= secrets.sendgridApiKey(tenant.tenantId);
-        key.catch(() => (key = undefined));
+        if (!key) {
+          key = secrets.sendgridApiKey(tenant.tenantId);
+          key.catch(() => (key = undefined)); // the next record asks Parameter Store again
+        }
         return { account: `tenant:${tenant.tenantId}`, apiKey: await key };
       },
     };

@@ -23,7 +23,6 @@ const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
 const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 const statusIndex = (tenantId: string, status: MessageStatus) => `T#${tenantId}#S#${status}`;
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
-/** One code per item of a cancelled transaction ('None' for items that were fine); [] otherwise. */
 /** A single write's condition failed, or one of a transaction's. */
 const conditionFailed = (err: unknown) =>
   isConditionFailure(err) || (cancellationCodes(err) ?? []).includes('ConditionalCheckFailed');

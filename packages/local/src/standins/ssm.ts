@@ -22,7 +22,7 @@ export interface SsmStandInOptions {
 }
 
 export interface SsmStandIn extends RunningServer {
-  /** Parameter values by name, for the local cloud's own use (e.g. which SendGrid keys exist). */
+  /** Parameter values by name, as stored (tests check that SecureString values are kept as given). */
   values(): ReadonlyMap<string, string>;
 }
 
