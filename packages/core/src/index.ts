@@ -1,4 +1,6 @@
-// Public API of @mailroom/core. Named exports only; nothing else is imported by services.
+// @mailroom/core: the domain — errors, schemas, retry policy, ids, config and the store ports. No AWS SDK
+// here. Other entry points: '@mailroom/core/aws' (clients and DynamoDB adapters), '@mailroom/core/http'
+// (the HTTP middleware stack), '@mailroom/core/testing' (in-memory doubles). Named exports only.
 
 export {
   MailroomError,
@@ -85,49 +87,27 @@ export type { BackoffOptions, BackoffSecondsOptions } from './retry/backoff';
 
 export { DEFAULT_LOCK_TTL_SECONDS, lockPk, LOCK_SK } from './dedupe/port';
 export type { DedupeLock, DedupeKey, AcquireOptions, AcquireResult, JoinableCompletion } from './dedupe/port';
-export { DynamoDedupeLock } from './dedupe/dynamo';
-export type { DynamoDedupeLockOptions } from './dedupe/dynamo';
-export { InMemoryDedupeLock } from './dedupe/memory';
 
 export { newId, isId, idTime } from './ids';
+export { lazyDeps } from './deps';
 
 export { parseEnv, AwsEnvSchema, awsTargets } from './config';
 export type { AwsEnv, AwsTarget } from './config';
 
-export {
-  createDynamoDocumentClient,
-  createSqsClient,
-  createS3Client,
-  createSnsClient,
-  createSesV2Client,
-  createSsmClient,
-  LOCAL_CREDENTIALS,
-} from './aws/clients';
-export type { AwsClientOptions } from './aws/clients';
-export { isConditionFailure, cancellationCodes } from './aws/dynamo-errors';
-
-export { TenantStore, tenantIdOfKeyId } from './stores/tenants';
+// Store ports: what use cases depend on. Adapters: '@mailroom/core/aws'; in-memory doubles: '@mailroom/core/testing'.
+export { IDEMPOTENCY_TTL_SECONDS } from './stores/messages/port';
 export type {
-  Tenant,
-  TenantFields,
-  ApiKeyInfo,
-  TenantStoreOptions,
-  SendGridKeyOwner,
-} from './stores/tenants';
-export { hashApiKey, generateApiKey, requireScope } from './stores/api-keys';
-export type { Principal } from './stores/api-keys';
-
-export { healthHandler } from './http/health';
-export { authorize } from './http/auth';
-export type { KeyAuthenticator } from './http/auth';
-export { header, jsonBody } from './http/request';
-export { json, errorResponse } from './http/respond';
-
-export { MessageStore } from './stores/messages';
-export type {
+  MessageStore,
   IdempotencyRecord,
+  JoinedWrite,
   Transition,
   MessageEvent,
   MessageRecord,
   NewMessage,
-} from './stores/messages';
+} from './stores/messages/port';
+export type { SuppressionStore } from './stores/suppression/port';
+export type { TenantStore } from './stores/tenants/port';
+export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
+export { tenantIdOfKeyId } from './stores/tenants/items';
+export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';
+export type { Principal } from './stores/tenants/api-keys';

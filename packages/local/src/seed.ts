@@ -3,7 +3,8 @@
  * exists is left as it is.
  */
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConflictError, createDynamoDocumentClient, TenantStore, type ApiScope } from '@mailroom/core';
+import { ConflictError, type ApiScope } from '@mailroom/core';
+import { createDynamoDocumentClient, DynamoTenantStore } from '@mailroom/core/aws';
 
 export const DEV_TENANTS = [
   { tenantId: 'acme', key: 'dev-acme-key' },
@@ -34,7 +35,7 @@ const ignoreConflict = (e: unknown) => {
 export async function seed(target: SeedTarget, dynamodb: DynamoDBClient): Promise<void> {
   const doc = createDynamoDocumentClient({ region: target.region, endpoint: target.dynamodbEndpoint });
   try {
-    const tenants = new TenantStore(doc, target.tenantsTable);
+    const tenants = new DynamoTenantStore(doc, target.tenantsTable);
     for (const { tenantId, key } of DEV_TENANTS) {
       if (!(await tenants.getTenant(tenantId))) await tenants.createTenant(tenantId).catch(ignoreConflict);
       if (!(await tenants.authenticate(key))) {

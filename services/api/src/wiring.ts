@@ -1,19 +1,25 @@
-import { createDynamoDocumentClient, MessageStore, TenantStore } from '@mailroom/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { lazyDeps } from '@mailroom/core';
+import { createDynamoDocumentClient, DynamoMessageStore, DynamoTenantStore } from '@mailroom/core/aws';
+import { httpStack } from '@mailroom/core/http';
 import { apiConfig } from './config';
 
-/** The one place that builds real clients and stores from config. */
-let deps: { messages: MessageStore; tenants: TenantStore } | undefined;
-export function apiDeps() {
-  if (!deps) {
-    const config = apiConfig();
-    const doc = createDynamoDocumentClient({
-      region: config.AWS_REGION,
-      endpoint: config.MAILROOM_DYNAMODB_ENDPOINT,
-    });
-    deps = {
-      messages: new MessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
-      tenants: new TenantStore(doc, config.MAILROOM_TENANTS_TABLE),
-    };
-  }
-  return deps;
-}
+export const logger = new Logger({ serviceName: 'mailroom-api' });
+export const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-api' });
+
+/** The one place that builds real clients and stores from config, once per container. */
+export const apiDeps = lazyDeps(() => {
+  const config = apiConfig();
+  const doc = createDynamoDocumentClient({
+    region: config.AWS_REGION,
+    endpoint: config.MAILROOM_DYNAMODB_ENDPOINT,
+  });
+  return {
+    messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
+    tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+  };
+});
+
+/** Every HTTP function of this service goes through the one middleware stack (auth, body, errors). */
+export const route = httpStack({ logger, metrics, keys: async () => (await apiDeps()).tenants });

@@ -1,4 +1,5 @@
-import { createDynamoDocumentClient, MessageStore, newId, NotFoundError } from '@mailroom/core';
+import { newId, NotFoundError, type MessageStore } from '@mailroom/core';
+import { createDynamoDocumentClient, DynamoMessageStore } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { getMessage } from '../src/get-message';
 
@@ -12,7 +13,7 @@ describe('GET /v1/messages/{id} (DynamoDB Local)', () => {
   beforeAll(async () => {
     cloud = await startLocalCloud({ ports: 'auto', services: false, seed: false });
     doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
-    messages = new MessageStore(doc, cloud.outputs.outbound.MessagesTableName!);
+    messages = new DynamoMessageStore(doc, cloud.outputs.outbound.MessagesTableName!);
   });
   afterAll(async () => {
     doc?.destroy();

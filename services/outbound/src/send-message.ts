@@ -9,6 +9,7 @@ import {
   type JoinableCompletion,
   type MessageStore,
   type SendQueueMessage,
+  type SuppressionStore,
 } from '@mailroom/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { recipientsOf, toOutgoingMail, type AttachmentSource } from './outgoing-mail';
@@ -26,6 +27,7 @@ export interface SendRecord {
 
 export interface SendDeps {
   messages: MessageStore;
+  suppressions: SuppressionStore;
   /** A lock that can join the store's transaction saves a round trip per mail (JoinableCompletion). */
   lock: DedupeLock & Partial<JoinableCompletion>;
   providers: Partial<Record<ProviderName, MailProvider>>;
@@ -137,7 +139,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
   const [ensured, claimed, suppression] = await Promise.allSettled([
     messages.ensure(newMessageOf(message, providerName)),
     lock.acquire(lockKey, { leaseMs: settings.leaseMs }),
-    messages.suppressed(message.tenantId, recipients),
+    deps.suppressions.suppressed(message.tenantId, recipients),
   ]);
   if (claimed.status === 'rejected') throw claimed.reason;
   const claim = claimed.value;

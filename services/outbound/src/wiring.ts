@@ -1,5 +1,7 @@
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { lazyDeps } from '@mailroom/core';
 import {
   createDynamoDocumentClient,
   createS3Client,
@@ -7,9 +9,11 @@ import {
   createSqsClient,
   createSsmClient,
   DynamoDedupeLock,
-  MessageStore,
-  TenantStore,
-} from '@mailroom/core';
+  DynamoMessageStore,
+  DynamoSuppressionStore,
+  DynamoTenantStore,
+} from '@mailroom/core/aws';
+import { httpStack } from '@mailroom/core/http';
 import type { AcceptDeps } from './accept-message';
 import { AttachmentsBucket } from './adapters/attachments';
 import { SendQueue } from './adapters/send-queue';
@@ -24,6 +28,7 @@ import { tenantSettingsCache } from './tenant-settings';
 
 /** The one place that builds real clients and adapters from config; handlers ask it for deps. */
 export const logger = new Logger({ serviceName: 'mailroom-outbound' });
+export const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-outbound' });
 
 function base(config: OutboundConfig) {
   const aws = { region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT };
@@ -33,8 +38,9 @@ function base(config: OutboundConfig) {
   });
   return {
     doc,
-    messages: new MessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
-    tenants: new TenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
+    suppressions: new DynamoSuppressionStore(doc, config.MAILROOM_MESSAGES_TABLE),
+    tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
     queue: new SendQueue(createSqsClient(aws), config.MAILROOM_SEND_QUEUE_URL),
     attachments: new AttachmentsBucket(createS3Client(aws), config.MAILROOM_ATTACHMENTS_BUCKET),
   };
@@ -52,8 +58,10 @@ export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> 
   };
 }
 
-let http: ReturnType<typeof createHttpDeps> | undefined;
-export const httpDeps = () => (http ??= createHttpDeps(outboundConfig()));
+export const httpDeps = lazyDeps(() => createHttpDeps(outboundConfig()));
+
+/** Every HTTP function of this service goes through the one middleware stack (auth, body, errors). */
+export const route = httpStack({ logger, metrics, keys: async () => (await httpDeps()).tenants });
 
 async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV2Client>): Promise<number> {
   if (config.MAILROOM_SES_MAX_SEND_RATE) return config.MAILROOM_SES_MAX_SEND_RATE;
@@ -86,6 +94,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   };
   return {
     messages: b.messages,
+    suppressions: b.suppressions,
     lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE),
     providers: {
       ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET }),
@@ -121,12 +130,5 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   };
 }
 
-let send: Promise<SendDeps> | undefined;
 /** Built once per container; a failed build (e.g. GetAccount down at cold start) is tried again next time. */
-export function sendDeps(): Promise<SendDeps> {
-  if (!send) {
-    send = createSendDeps(outboundConfig());
-    send.catch(() => (send = undefined));
-  }
-  return send;
-}
+export const sendDeps = lazyDeps(() => createSendDeps(outboundConfig()));

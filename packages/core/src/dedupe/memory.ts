@@ -4,9 +4,11 @@ import {
   type AcquireResult,
   type DedupeKey,
   type DedupeLock,
+  type JoinableCompletion,
   lockPk,
   OwnerTokens,
 } from './port';
+import type { InMemoryWrite } from '../stores/messages/memory';
 
 type Entry<R> =
   | { status: 'in_progress'; owner: string; leaseExpiresAt: number; fingerprint?: string }
@@ -20,7 +22,7 @@ const withFingerprint = (fingerprint: string | undefined) =>
  * Workers are simulated with `view()`: views share the locks but each remembers its own owner tokens,
  * as separate Lambda containers would.
  */
-export class InMemoryDedupeLock<R = unknown> implements DedupeLock<R> {
+export class InMemoryDedupeLock<R = unknown> implements DedupeLock<R>, JoinableCompletion<R> {
   private readonly owners = new OwnerTokens();
 
   constructor(private readonly entries: Map<string, Entry<R>> = new Map()) {}
@@ -60,6 +62,24 @@ export class InMemoryDedupeLock<R = unknown> implements DedupeLock<R> {
     this.entries.set(lockPk(key), { status: 'completed', result, ...withFingerprint(entry.fingerprint) });
     this.owners.forget(key, token);
     return true;
+  }
+
+  /** `complete` as a write that joins an InMemoryMessageStore transition (JoinableCompletion). */
+  completion(key: DedupeKey, result: R, owner?: string): ReturnType<JoinableCompletion<R>['completion']> {
+    const token = this.owners.resolve(key, owner);
+    if (token === undefined) return undefined;
+    const id = lockPk(key);
+    const item: InMemoryWrite = {
+      check: () => {
+        const entry = this.entries.get(id);
+        return entry?.status === 'in_progress' && entry.owner === token;
+      },
+      apply: () => {
+        const entry = this.entries.get(id);
+        this.entries.set(id, { status: 'completed', result, ...withFingerprint(entry?.fingerprint) });
+      },
+    };
+    return { item, settle: () => this.owners.forget(key, token) };
   }
 
   async release(key: DedupeKey, owner?: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 /**
- * The dedupe lock (ARCHITECTURE.md "Dedupe lock"): one record per tenant + idempotency key that makes a
+ * The dedupe lock (docs/architecture.md, "Dedupe lock"): one record per tenant + idempotency key that makes a
  * send happen once even when SQS delivers a message twice or a worker crashes mid-send.
  *
  * Semantics every implementation keeps:
@@ -47,8 +47,8 @@ export interface DedupeLock<R = unknown> {
 }
 
 /**
- * A `complete` that joins the caller's own DynamoDB transaction, for a lock kept in the same table as
- * the caller's records: the lock turns `completed` in the same write that records the result, so the
+ * A `complete` that joins the caller's own atomic write (MessageStore.transition), for a lock kept in
+ * the same backend as the caller's records (DynamoDB: the same table): the lock turns `completed` in the same write that records the result, so the
  * two cannot disagree and the caller saves a round trip. The caller runs `item` in its transaction and
  * then calls `settle(true)` if it committed, or `settle(false)` if this item's condition failed (the
  * lease was taken over; the lock is no longer ours).
@@ -58,7 +58,7 @@ export interface JoinableCompletion<R = unknown> {
     key: DedupeKey,
     result: R,
     owner?: string,
-  ): { item: Record<string, unknown>; settle(committed: boolean): void } | undefined;
+  ): { item: unknown; settle(committed: boolean): void } | undefined;
 }
 
 /**

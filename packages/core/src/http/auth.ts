@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ForbiddenError, UnauthorizedError } from '../errors';
-import type { ApiScope } from '../schemas';
-import type { Principal } from '../stores/api-keys';
+import type { ApiScope } from '../schemas/common';
+import type { Principal } from '../stores/tenants/api-keys';
 import { header } from './request';
 
 export interface KeyAuthenticator {

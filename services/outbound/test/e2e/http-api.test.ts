@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDocumentClient, TenantStore } from '@mailroom/core';
+import { createDynamoDocumentClient, DynamoTenantStore } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { sesMailbox } from '../support/cloud';
 
@@ -39,7 +39,9 @@ describe('outbound HTTP API end to end (serverless-offline)', () => {
     });
     const doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
     sendOnlyKey = (
-      await new TenantStore(doc, cloud.outputs.outbound.TenantsTableName!).createApiKey('acme', ['send'])
+      await new DynamoTenantStore(doc, cloud.outputs.outbound.TenantsTableName!).createApiKey('acme', [
+        'send',
+      ])
     ).key;
     doc.destroy();
   });
@@ -212,7 +214,9 @@ describe('outbound HTTP API end to end (serverless-offline)', () => {
     beforeAll(async () => {
       const doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
       readOnly = (
-        await new TenantStore(doc, cloud.outputs.outbound.TenantsTableName!).createApiKey('acme', ['read'])
+        await new DynamoTenantStore(doc, cloud.outputs.outbound.TenantsTableName!).createApiKey('acme', [
+          'read',
+        ])
       ).key;
       doc.destroy();
     });

@@ -1,13 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import {
-  ConflictError,
-  createS3Client,
-  createSqsClient,
-  SendQueueMessageSchema,
-  ValidationError,
-  type SendMailRequest,
-} from '@mailroom/core';
+import { ConflictError, SendQueueMessageSchema, ValidationError, type SendMailRequest } from '@mailroom/core';
+import { createS3Client, createSqsClient } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { acceptMessage, type AcceptDeps } from '../../src/accept-message';
 import { createHttpDeps } from '../../src/wiring';

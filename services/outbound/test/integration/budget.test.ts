@@ -1,4 +1,4 @@
-import { createDynamoDocumentClient } from '@mailroom/core';
+import { createDynamoDocumentClient } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { DynamoSendBudget, SendBudgetExhaustedError } from '../../src/rate/budget';
 

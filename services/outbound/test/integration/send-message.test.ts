@@ -1,9 +1,5 @@
-import {
-  DynamoDedupeLock,
-  createDynamoDocumentClient,
-  type DedupeLock,
-  type MessageStore,
-} from '@mailroom/core';
+import { type DedupeLock, type MessageStore } from '@mailroom/core';
+import { DynamoDedupeLock, createDynamoDocumentClient } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { RetryLaterError, sendMessage, type SendDeps } from '../../src/send-message';
 import { createSendDeps } from '../../src/wiring';
@@ -96,7 +92,7 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
   });
 
   it('suppresses mail whose every recipient is on the suppression list', async () => {
-    await deps.messages.suppress('acme', 'Gone@Example.com', 'bounce');
+    await deps.suppressions.suppress('acme', 'Gone@Example.com', 'bounce');
     const message = queueMessage({ to: ['gone@example.com'] });
     await expect(sendMessage(record(message), deps)).resolves.toBe('suppressed');
     expect((await messageOf(message.id)).message.status).toBe('suppressed');
@@ -106,13 +102,13 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
   it('keeps a sent mail sent when its recipient is suppressed before a redelivery', async () => {
     const message = queueMessage({ to: ['later-bounced@example.com'] });
     await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
-    await deps.messages.suppress('acme', 'later-bounced@example.com', 'bounce');
+    await deps.suppressions.suppress('acme', 'later-bounced@example.com', 'bounce');
     await expect(sendMessage(record(message, 2), deps)).resolves.toBe('duplicate');
     expect((await messageOf(message.id)).message.status).toBe('sent');
   });
 
   it('drops suppressed recipients and sends to the others', async () => {
-    await deps.messages.suppress('acme', 'blocked@example.com', 'complaint');
+    await deps.suppressions.suppress('acme', 'blocked@example.com', 'complaint');
     const message = queueMessage({ to: ['blocked@example.com', 'ok@example.com'], cc: ['cc@example.com'] });
     await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
     const [mail] = await sesMailbox(cloud, message.subject);
@@ -269,7 +265,7 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
   it('sends an attachment uploaded through its presigned URL', async () => {
     const { createAttachmentUpload } = await import('../../src/create-attachment-upload');
     const { AttachmentsBucket } = await import('../../src/adapters/attachments');
-    const { createS3Client } = await import('@mailroom/core');
+    const { createS3Client } = await import('@mailroom/core/aws');
     const s3 = createS3Client({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
     const bucket = new AttachmentsBucket(s3, cloud.outputs.outbound.AttachmentsBucketName!);
     const pdf = Buffer.from('%PDF-1.4 invoice');

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  createDynamoDocumentClient,
-  createSsmClient,
-  TenantStore,
-  type SendGridKeyOwner,
-} from '@mailroom/core';
+import type { SendGridKeyOwner, TenantStore } from '@mailroom/core';
+import { createDynamoDocumentClient, createSsmClient, DynamoTenantStore } from '@mailroom/core/aws';
 import { DEV_SENDGRID_API_KEY, startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { sendMessage, type SendDeps } from '../../src/send-message';
 import { createSendDeps } from '../../src/wiring';
@@ -38,7 +34,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     };
     ssm = createSsmClient({ region: 'us-east-1', endpoint: cloud.endpoints.ssm });
     doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
-    tenants = new TenantStore(doc, config.MAILROOM_TENANTS_TABLE);
+    tenants = new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE);
     messagesTable = config.MAILROOM_MESSAGES_TABLE;
   });
   afterAll(async () => {

@@ -1,1 +1,1 @@
-export { healthHandler as handler } from '@mailroom/core/src/http/health';
+export { healthHandler as handler } from '@mailroom/core/http';

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -8,17 +7,21 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../ids';
-import { cancellationCodes, isConditionFailure } from '../aws/dynamo-errors';
-import type { MessageStatus } from '../schemas';
-import type { MessageEvent, MessageRecord, NewMessage } from './message-types';
-
-export type { MessageEvent, MessageRecord, NewMessage } from './message-types';
+import { newId } from '../../ids';
+import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
+import type { MessageStatus } from '../../schemas';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  type IdempotencyRecord,
+  type JoinedWrite,
+  type MessageEvent,
+  type MessageRecord,
+  type MessageStore,
+  type NewMessage,
+  type Transition,
+} from './port';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Idempotency records outlive the contract's 24 hours with margin. */
-const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
 
 const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 const statusIndex = (tenantId: string, status: MessageStatus) => `T#${tenantId}#S#${status}`;
@@ -27,26 +30,12 @@ const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 const conditionFailed = (err: unknown) =>
   isConditionFailure(err) || (cancellationCodes(err) ?? []).includes('ConditionalCheckFailed');
 
-export interface IdempotencyRecord {
-  messageId: string;
-  bodyHash: string;
-}
-
-export interface Transition {
-  status: MessageStatus;
-  event: Omit<MessageEvent, 'at'> & { at?: string };
-  provider?: string;
-  providerMessageId?: string;
-  lastError?: string | null;
-  countAttempt?: boolean;
-}
-
 /**
- * Messages, their recipients and timelines in the single `messages` table
- * (layout in docs/design-notes.md). Every write that changes a status also appends the
- * timeline event, in one transaction, so the two never disagree.
+ * MessageStore on the single `messages` table (layout in docs/design-notes.md): a status change and
+ * its timeline event are one transaction. Joined writes (`alongside`) are TransactWriteItems entries
+ * on the same table, e.g. DynamoDedupeLock's completion.
  */
-export class MessageStore {
+export class DynamoMessageStore implements MessageStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -80,10 +69,6 @@ export class MessageStore {
     return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${newId()}`, ...event };
   }
 
-  /**
-   * Records a new `queued` message. With an idempotency key, the key is claimed in the same
-   * transaction; when it is already taken, returns the existing claim and writes nothing.
-   */
   async create(
     message: NewMessage,
     idempotency?: { key: string; bodyHash: string },
@@ -134,7 +119,6 @@ export class MessageStore {
     }
   }
 
-  /** Records a message that arrived on the queue without going through the HTTP API; no-op if present. */
   async ensure(message: NewMessage): Promise<void> {
     // Mail accepted over HTTP is already recorded: a plain read is far cheaper than a transaction
     // that the condition would cancel. The transaction stays conditional for the race.
@@ -177,7 +161,6 @@ export class MessageStore {
     return found.Item ? toRecord(found.Item) : undefined;
   }
 
-  /** The message and its timeline, oldest event first. */
   async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
@@ -202,16 +185,11 @@ export class MessageStore {
     return { message: toRecord(head), events };
   }
 
-  /**
-   * Moves a message to a new status and appends the event, atomically. `alongside` are writes of
-   * the caller's (e.g. a dedupe lock's completion, same table) that join the transaction: returns
-   * false, having written nothing, when one of their conditions failed.
-   */
   async transition(
     id: string,
     tenantId: string,
     change: Transition,
-    alongside: Record<string, unknown>[] = [],
+    alongside: JoinedWrite[] = [],
   ): Promise<boolean> {
     const at = change.event.at ?? this.now().toISOString();
     const names: Record<string, string> = { '#status': 'status' };
@@ -270,50 +248,10 @@ export class MessageStore {
     return true;
   }
 
-  /** Adds a timeline event without changing the status. */
   async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
     const at = event.at ?? this.now().toISOString();
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: this.eventItem(id, { ...event, at }) }),
-    );
-  }
-
-  /** Which of these addresses the tenant's suppression list holds (lower-cased). */
-  async suppressed(tenantId: string, emails: string[]): Promise<Set<string>> {
-    const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
-    const hits = new Set<string>();
-    // BatchGetItem takes at most 100 keys; a message has at most 50 recipients.
-    if (unique.length === 0) return hits;
-    let keys: Record<string, unknown>[] | undefined = unique.map((e) => ({
-      pk: `SUPP#${tenantId}#${e}`,
-      sk: 'SUPP',
-    }));
-    while (keys && keys.length) {
-      const result: {
-        Responses?: Record<string, Record<string, unknown>[]>;
-        UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
-      } = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.tableName] ?? []) hits.add(String(item.email));
-      keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return hits;
-  }
-
-  async suppress(tenantId: string, email: string, reason: string): Promise<void> {
-    const lower = email.toLowerCase();
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `SUPP#${tenantId}#${lower}`,
-          sk: 'SUPP',
-          email: lower,
-          reason,
-          at: this.now().toISOString(),
-        },
-      }),
     );
   }
 }

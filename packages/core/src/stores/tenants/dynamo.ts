@@ -6,12 +6,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../errors';
-import { newId } from '../ids';
-import { type ApiScope, TenantIdSchema } from '../schemas/common';
-import { parseOrThrow } from '../schemas/issues';
+import { ConflictError, NotFoundError } from '../../errors';
+import { newId } from '../../ids';
+import { type ApiScope, TenantIdSchema } from '../../schemas/common';
+import { parseOrThrow } from '../../schemas/issues';
 import { generateApiKey, hashApiKey, type Principal } from './api-keys';
-import { cancellationCodes, isConditionFailure } from '../aws/dynamo-errors';
+import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
 import {
   type ApiKeyInfo,
   ChosenKeySchema,
@@ -25,22 +25,20 @@ import {
   tenantPk,
   toInfo,
   toTenant,
-} from './tenant-items';
-
-export type { ApiKeyInfo, SendGridKeyOwner, Tenant, TenantFields } from './tenant-items';
-export { tenantIdOfKeyId } from './tenant-items';
+} from './items';
+import type { TenantStore } from './port';
 
 export interface TenantStoreOptions {
   now?: () => Date;
 }
 
 /**
- * Tenants and their API keys in the tenants table (design-notes.md):
+ * TenantStore on the tenants table (docs/design-notes.md):
  * tenant `pk = TENANT#<id>, sk = TENANT`; key `pk = KEY#<sha256>, sk = KEY` with
  * `gsi1pk = TENANT#<id>, gsi1sk = KEY#<keyId>`, so authentication is one GetItem by the key's hash and a
  * tenant's keys are one Query on gsi1.
  */
-export class TenantStore {
+export class DynamoTenantStore implements TenantStore {
   private readonly now: () => Date;
 
   constructor(

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ForbiddenError } from '../errors';
-import type { ApiScope } from '../schemas/common';
+import { ForbiddenError } from '../../errors';
+import type { ApiScope } from '../../schemas/common';
 
 /** Who is calling: the result of TenantStore.authenticate. */
 export interface Principal {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ApiScopeSchema, type ApiScope, type Provider, ProviderSchema } from '../schemas/common';
+import { ApiScopeSchema, type ApiScope, type Provider, ProviderSchema } from '../../schemas/common';
 
-/** Item shapes, keys and input schemas of the tenants table (design-notes.md), shared by TenantStore. */
+/** Item shapes, keys and input schemas of the tenants table (docs/design-notes.md), shared by TenantStore. */
 export interface Tenant {
   tenantId: string;
   name?: string;
-  /** The tenant's default provider (ARCHITECTURE.md: mail goes "through the tenant's provider"). */
+  /** The tenant's default provider (docs/architecture.md, "Tenants"). */
   provider?: Provider;
   /**
    * Whose SendGrid API key sends this tenant's mail: the platform's (`SENDGRID_API_KEY`, the default) or

@@ -1,0 +1,20 @@
+// @mailroom/core/aws: AWS SDK clients and the DynamoDB adapters of core's ports. Services build these in
+// their wiring and hand them to use cases typed against the ports in '@mailroom/core'.
+export {
+  createDynamoDocumentClient,
+  createSqsClient,
+  createS3Client,
+  createSnsClient,
+  createSesV2Client,
+  createSsmClient,
+  LOCAL_CREDENTIALS,
+} from './clients';
+export type { AwsClientOptions } from './clients';
+export { isConditionFailure, cancellationCodes } from './dynamo-errors';
+
+export { DynamoDedupeLock } from '../dedupe/dynamo';
+export type { DynamoDedupeLockOptions } from '../dedupe/dynamo';
+export { DynamoMessageStore } from '../stores/messages/dynamo';
+export { DynamoSuppressionStore } from '../stores/suppression/dynamo';
+export { DynamoTenantStore } from '../stores/tenants/dynamo';
+export type { TenantStoreOptions } from '../stores/tenants/dynamo';

@@ -1,0 +1,125 @@
+import { newId } from '../../ids';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  type IdempotencyRecord,
+  type JoinedWrite,
+  type MessageEvent,
+  type MessageRecord,
+  type MessageStore,
+  type NewMessage,
+  type Transition,
+} from './port';
+
+/** A joined write an in-memory adapter can run: checked first, applied only if every check passed. */
+export interface InMemoryWrite {
+  check(): boolean;
+  apply(): void;
+}
+
+const isInMemoryWrite = (w: JoinedWrite): w is InMemoryWrite =>
+  typeof (w as InMemoryWrite)?.check === 'function' && typeof (w as InMemoryWrite)?.apply === 'function';
+
+/**
+ * MessageStore in memory, for use-case tests without emulators. Same behaviour as DynamoMessageStore:
+ * status and timeline change together, idempotency claims expire after 48 h, joined writes (from
+ * InMemoryDedupeLock.completion) commit with the transition or not at all. Records are copied in and
+ * out, as a database would.
+ */
+export class InMemoryMessageStore implements MessageStore {
+  private readonly messages = new Map<string, MessageRecord>();
+  private readonly timelines = new Map<string, { sk: string; event: MessageEvent }[]>();
+  private readonly claims = new Map<string, IdempotencyRecord & { expiresAt: number }>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async create(
+    message: NewMessage,
+    idempotency?: { key: string; bodyHash: string },
+  ): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
+    const nowMs = this.now().getTime();
+    const claimKey = idempotency && `${message.tenantId}#${idempotency.key}`;
+    const claim = claimKey === undefined ? undefined : this.claims.get(claimKey);
+    if (claim && claim.expiresAt > Math.floor(nowMs / 1000)) {
+      return { created: false, existing: { messageId: claim.messageId, bodyHash: claim.bodyHash } };
+    }
+    if (this.messages.has(message.id)) throw new Error(`message ${message.id} already exists`);
+    if (claimKey !== undefined && idempotency) {
+      this.claims.set(claimKey, {
+        messageId: message.id,
+        bodyHash: idempotency.bodyHash,
+        expiresAt: Math.floor(nowMs / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      });
+    }
+    this.record(message);
+    return { created: true };
+  }
+
+  async ensure(message: NewMessage): Promise<void> {
+    if (!this.messages.has(message.id)) this.record(message);
+  }
+
+  async markEnqueued(id: string): Promise<void> {
+    const found = this.messages.get(id);
+    if (found && found.enqueuedAt === undefined) found.enqueuedAt = this.now().toISOString();
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const found = this.messages.get(id);
+    return found && structuredClone(found);
+  }
+
+  async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
+    const message = await this.get(id);
+    if (!message) return undefined;
+    const events = [...(this.timelines.get(id) ?? [])]
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
+      .map((e) => structuredClone(e.event));
+    return { message, events };
+  }
+
+  async transition(
+    id: string,
+    _tenantId: string,
+    change: Transition,
+    alongside: JoinedWrite[] = [],
+  ): Promise<boolean> {
+    const found = this.messages.get(id);
+    if (!found) throw new Error(`no message ${id}`);
+    const joined = alongside.map((w) => {
+      if (!isInMemoryWrite(w)) throw new TypeError('InMemoryMessageStore joins only in-memory writes');
+      return w;
+    });
+    if (!joined.every((w) => w.check())) return false;
+    joined.forEach((w) => w.apply());
+    const at = change.event.at ?? this.now().toISOString();
+    found.status = change.status;
+    found.updatedAt = at;
+    if (change.provider !== undefined) found.provider = change.provider;
+    if (change.providerMessageId !== undefined) found.providerMessageId = change.providerMessageId;
+    if (change.lastError !== undefined) found.lastError = change.lastError;
+    if (change.countAttempt) found.attempts += 1;
+    this.addEvent(id, { ...change.event, at, provider: change.event.provider ?? null });
+    return true;
+  }
+
+  async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
+    this.addEvent(id, { ...event, at: event.at ?? this.now().toISOString() });
+  }
+
+  private record(message: NewMessage): void {
+    const at = this.now().toISOString();
+    this.messages.set(message.id, {
+      ...structuredClone(message),
+      status: 'queued',
+      attempts: 0,
+      updatedAt: at,
+    });
+    this.addEvent(message.id, { type: 'queued', at, provider: null, data: {} });
+  }
+
+  private addEvent(id: string, event: MessageEvent): void {
+    const list = this.timelines.get(id) ?? [];
+    list.push({ sk: `${event.at}#${newId()}`, event: structuredClone(event) });
+    this.timelines.set(id, list);
+  }
+}

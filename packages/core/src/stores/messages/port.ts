@@ -1,0 +1,88 @@
+import type { MessageStatus, SendMailRequest } from '../../schemas';
+
+/** A timeline entry (docs/contract.md, `events[]` of `GET /v1/messages/{id}`). */
+export interface MessageEvent {
+  type: string;
+  at: string;
+  provider: string | null;
+  data: Record<string, unknown>;
+}
+
+/** What is known about a message when it is first recorded. */
+export interface NewMessage {
+  id: string;
+  tenantId: string;
+  createdAt: string;
+  from: SendMailRequest['from'];
+  to: SendMailRequest['to'];
+  subject: string;
+  /** Every to/cc/bcc address, for the by-recipient index. */
+  recipients: string[];
+  provider?: string;
+  idempotencyKey?: string;
+  tags?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface MessageRecord extends NewMessage {
+  status: MessageStatus;
+  attempts: number;
+  providerMessageId?: string;
+  lastError?: string | null;
+  updatedAt: string;
+  enqueuedAt?: string;
+}
+
+export interface IdempotencyRecord {
+  messageId: string;
+  bodyHash: string;
+}
+
+export interface Transition {
+  status: MessageStatus;
+  event: Omit<MessageEvent, 'at'> & { at?: string };
+  provider?: string;
+  providerMessageId?: string;
+  lastError?: string | null;
+  countAttempt?: boolean;
+}
+
+/**
+ * A write of another store's that must commit together with a transition or not at all (a dedupe lock's
+ * completion, see JoinableCompletion). Opaque here: only an adapter of the same backend can run it.
+ */
+export type JoinedWrite = unknown;
+
+/**
+ * Messages, their recipients and timelines. Every status change appends its timeline event in the same
+ * atomic write, so the two never disagree. Implementations: DynamoMessageStore (`@mailroom/core/aws`),
+ * InMemoryMessageStore (`@mailroom/core/testing`), with the same behaviour.
+ */
+export interface MessageStore {
+  /**
+   * Records a new `queued` message. With an idempotency key, the key is claimed in the same write; when
+   * it is already taken (and not expired), returns the existing claim and writes nothing.
+   */
+  create(
+    message: NewMessage,
+    idempotency?: { key: string; bodyHash: string },
+  ): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }>;
+  /** Records a message that arrived on the queue without going through the HTTP API; no-op if present. */
+  ensure(message: NewMessage): Promise<void>;
+  /** Notes that the message is on the send queue (a replay of the request need not enqueue it again). */
+  markEnqueued(id: string): Promise<void>;
+  get(id: string): Promise<MessageRecord | undefined>;
+  /** The message and its timeline, oldest event first. */
+  getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined>;
+  /**
+   * Moves a message to a new status and appends the event, atomically. `alongside` are writes of the
+   * caller's that join the same atomic write: returns false, having written nothing, when one of their
+   * conditions failed. Throws when the message does not exist.
+   */
+  transition(id: string, tenantId: string, change: Transition, alongside?: JoinedWrite[]): Promise<boolean>;
+  /** Adds a timeline event without changing the status. */
+  appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void>;
+}
+
+/** Idempotency records outlive the contract's 24 hours with margin. */
+export const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;

@@ -1,0 +1,8 @@
+// @mailroom/core/testing: in-memory doubles of core's ports, with the same behaviour as the DynamoDB
+// adapters, so use cases are unit-tested without emulators. Never imported by service code.
+export { InMemoryDedupeLock } from '../dedupe/memory';
+export { InMemoryMessageStore } from '../stores/messages/memory';
+export type { InMemoryWrite } from '../stores/messages/memory';
+export { InMemorySuppressionStore } from '../stores/suppression/memory';
+export { InMemoryTenantStore } from '../stores/tenants/memory';
+export { lambdaContext, invokeHttp } from './lambda';

@@ -1,0 +1,192 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  newId,
+  type DedupeLock,
+  type JoinableCompletion,
+  type MessageStore,
+  type NewMessage,
+  type SuppressionStore,
+} from '../../src';
+import {
+  createDynamoDocumentClient,
+  DynamoDedupeLock,
+  DynamoMessageStore,
+  DynamoSuppressionStore,
+} from '../../src/aws';
+import { InMemoryDedupeLock, InMemoryMessageStore, InMemorySuppressionStore } from '../../src/testing';
+import { createTable, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+
+const TABLE = 'mailroom-test-messages';
+let db: DynamoDbLocal;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  db = await startDynamoDbLocal();
+  await createTable(db.endpoint, TABLE, ['gsi1', 'gsi2', 'gsi3']);
+  doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: db.endpoint });
+});
+afterAll(async () => {
+  doc?.destroy();
+  await db?.stop();
+});
+
+interface Backend {
+  messages(now?: () => Date): MessageStore;
+  lock(): DedupeLock & JoinableCompletion;
+  suppressions(): SuppressionStore;
+}
+
+// The DynamoDB adapters and their in-memory twins must behave alike: one suite runs against both.
+describe.each<[string, () => Backend]>([
+  [
+    'DynamoDB Local',
+    () => ({
+      messages: (now) => new DynamoMessageStore(doc, TABLE, now),
+      lock: () => new DynamoDedupeLock(doc, TABLE),
+      suppressions: () => new DynamoSuppressionStore(doc, TABLE),
+    }),
+  ],
+  [
+    'in memory',
+    () => {
+      const messages = new InMemoryMessageStore();
+      const lock = new InMemoryDedupeLock();
+      const suppressions = new InMemorySuppressionStore();
+      return {
+        messages: (now) => (now ? new InMemoryMessageStore(now) : messages),
+        lock: () => lock,
+        suppressions: () => suppressions,
+      };
+    },
+  ],
+])('MessageStore and SuppressionStore (%s)', (_name, makeBackend) => {
+  let backend: Backend;
+  let store: MessageStore;
+  beforeAll(() => {
+    backend = makeBackend();
+    store = backend.messages();
+  });
+
+  const newMessage = (over: Partial<NewMessage> = {}): NewMessage => ({
+    id: newId(),
+    tenantId: 'acme',
+    createdAt: new Date().toISOString(),
+    from: 'shop@acme.example',
+    to: ['ana@example.com'],
+    subject: 'Hello',
+    recipients: ['ana@example.com'],
+    ...over,
+  });
+  const types = async (id: string) => (await store.getWithEvents(id))?.events.map((e) => e.type);
+
+  it('records a new message queued, with a queued event', async () => {
+    const message = newMessage();
+    await expect(store.create(message)).resolves.toEqual({ created: true });
+    await expect(store.get(message.id)).resolves.toMatchObject({ status: 'queued', attempts: 0 });
+    await expect(types(message.id)).resolves.toEqual(['queued']);
+  });
+
+  it('answers an idempotency key already claimed with the first claim, writing nothing', async () => {
+    const key = `order-${newId()}`;
+    const first = newMessage();
+    await store.create(first, { key, bodyHash: 'h1' });
+    const second = newMessage();
+    await expect(store.create(second, { key, bodyHash: 'h2' })).resolves.toEqual({
+      created: false,
+      existing: { messageId: first.id, bodyHash: 'h1' },
+    });
+    await expect(store.get(second.id)).resolves.toBeUndefined();
+  });
+
+  it('lets an idempotency key be claimed again once its 48 hours are over', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const clocked = backend.messages(() => now);
+    const key = `order-${newId()}`;
+    await clocked.create(newMessage(), { key, bodyHash: 'h1' });
+    now = new Date('2026-01-03T00:00:01Z');
+    await expect(clocked.create(newMessage(), { key, bodyHash: 'h1' })).resolves.toEqual({ created: true });
+  });
+
+  it('ensures a message only once and notes when it was enqueued', async () => {
+    const message = newMessage();
+    await store.ensure(message);
+    await store.ensure({ ...message, subject: 'changed' });
+    await store.markEnqueued(message.id);
+    const stored = await store.get(message.id);
+    expect(stored).toMatchObject({ subject: 'Hello', status: 'queued' });
+    expect(stored?.enqueuedAt).toEqual(expect.any(String));
+  });
+
+  it('moves the status with its event, counting attempts, oldest event first', async () => {
+    const message = newMessage();
+    await store.create(message);
+    await store.transition(message.id, 'acme', {
+      status: 'sending',
+      countAttempt: true,
+      provider: 'ses',
+      event: { type: 'sending', provider: 'ses', data: { attempt: 1 } },
+    });
+    await store.appendEvent(message.id, { type: 'note', provider: null, data: {} });
+    await store.transition(message.id, 'acme', {
+      status: 'sent',
+      providerMessageId: 'pm-1',
+      provider: 'ses',
+      lastError: null,
+      event: { type: 'sent', provider: 'ses', data: {} },
+    });
+    await expect(store.get(message.id)).resolves.toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      provider: 'ses',
+      providerMessageId: 'pm-1',
+      lastError: null,
+    });
+    await expect(types(message.id)).resolves.toEqual(['queued', 'sending', 'note', 'sent']);
+  });
+
+  it('refuses to move a message that does not exist', async () => {
+    await expect(
+      store.transition(newId(), 'acme', {
+        status: 'sent',
+        event: { type: 'sent', provider: null, data: {} },
+      }),
+    ).rejects.toThrow();
+  });
+
+  it('commits a joined lock completion with the transition, or neither', async () => {
+    const lock = backend.lock();
+    const message = newMessage();
+    await store.create(message);
+    const key = { tenantId: 'acme', idempotencyKey: message.id };
+    const sent = { status: 'sent', event: { type: 'sent', provider: 'ses', data: {} } } as const;
+
+    const claim = await lock.acquire(key, { leaseMs: 60_000 });
+    expect(claim.state).toBe('acquired');
+    const joint = lock.completion(key, { providerMessageId: 'pm' });
+    await expect(store.transition(message.id, 'acme', sent, [joint!.item])).resolves.toBe(true);
+    joint!.settle(true);
+    await expect(lock.acquire(key, { leaseMs: 60_000 })).resolves.toMatchObject({ state: 'completed' });
+
+    // A lease taken over by another worker: the completion's condition fails and nothing is written.
+    const other = newMessage();
+    await store.create(other);
+    const otherKey = { tenantId: 'acme', idempotencyKey: other.id };
+    const mine = await lock.acquire(otherKey, { leaseMs: 1, now: Date.now() - 10 });
+    expect(mine.state).toBe('acquired');
+    const stale = lock.completion(otherKey, { providerMessageId: 'mine' }, (mine as { owner: string }).owner);
+    await lock.acquire(otherKey, { leaseMs: 60_000 }); // the successor
+    await expect(store.transition(other.id, 'acme', sent, [stale!.item])).resolves.toBe(false);
+    await expect(store.get(other.id)).resolves.toMatchObject({ status: 'queued' });
+  });
+
+  it('keeps a tenant’s suppression list, case-insensitively, apart from other tenants’', async () => {
+    const suppressions = backend.suppressions();
+    const email = `Bounced-${newId()}@Example.com`;
+    await suppressions.suppress('acme', email, 'bounce');
+    await expect(suppressions.suppressed('acme', [email.toUpperCase(), 'ok@example.com'])).resolves.toEqual(
+      new Set([email.toLowerCase()]),
+    );
+    await expect(suppressions.suppressed('globex', [email])).resolves.toEqual(new Set());
+    await expect(suppressions.suppressed('acme', [])).resolves.toEqual(new Set());
+  });
+});
