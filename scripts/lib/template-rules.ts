@@ -3,8 +3,9 @@
  * least-privilege IAM (no wildcard actions, one role per function), private and encrypted
  * buckets, and the Lambda runtime AWS still supports.
  */
-type Resource = { Type: string; Properties?: Record<string, unknown> };
-export type Template = { Resources: Record<string, Resource> };
+import type { Resource, Template } from './cfn-template';
+
+export type { Template };
 
 const RUNTIME = 'nodejs22.x';
 
