@@ -20,7 +20,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  // Dependency rule (STYLE.md): core never imports a service or the local cloud; services never import each other.
+  // Dependency rule (docs/conventions.md): core never imports a service or the local cloud; services never import each other.
   {
     files: ['packages/core/**/*.ts'],
     rules: {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One benchmark's outcome, as CONTRACT.md's `pnpm bench` row specifies it (extra fields allowed). */
+/** One benchmark's outcome, as docs/contract.md's `pnpm bench` row specifies it (extra fields allowed). */
 export interface BenchResult {
   name: string;
   unit: string;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError, type ErrorDetail } from './errors';
 
 /**
- * Environment parsing, once per cold start (STYLE.md "Config fails fast"). An empty variable counts as
+ * Environment parsing, once per cold start (docs/conventions.md, "Config fails fast"). An empty variable counts as
  * unset: `FOO=` in a shell or `${env:FOO, ''}` in serverless.yml must not pass for a value.
  */
 export const parseEnv = <S extends z.ZodObject>(

@@ -7,7 +7,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * The one place that builds AWS clients (STYLE.md "Clients are passed in"): adapters take clients in their
+ * The one place that builds AWS clients (docs/conventions.md, "Clients are passed in"): adapters take clients in their
  * constructors; handlers build them here from config, so the local cloud and AWS differ only in env.
  */
 export interface AwsClientOptions {

@@ -12,7 +12,7 @@ export type TenantId = z.infer<typeof TenantIdSchema>;
 export const UlidSchema = z.ulid().meta({ id: 'Ulid', description: 'A ULID (sortable by creation time).' });
 
 /**
- * CONTRACT.md: `Idempotency-Key` is optional and at most 128 characters. Printable ASCII only, because it
+ * docs/contract.md: `Idempotency-Key` is optional and at most 128 characters. Printable ASCII only, because it
  * travels in an HTTP header and becomes part of a DynamoDB key.
  */
 export const IdempotencyKeySchema = z
@@ -28,7 +28,7 @@ export const ApiScopeSchema = z
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 export const API_SCOPES = ApiScopeSchema.options;
 
-/** CONTRACT.md: message statuses. Opens and clicks are events, not statuses. */
+/** docs/contract.md: message statuses. Opens and clicks are events, not statuses. */
 export const MessageStatusSchema = z
   .enum([
     'queued',

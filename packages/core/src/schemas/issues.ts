@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type ErrorDetail, PayloadTooLargeError, ValidationError } from '../errors';
 
-/** Issue params marking "too large": the HTTP layer answers 413 instead of 400 (CONTRACT.md). */
+/** Issue params marking "too large": the HTTP layer answers 413 instead of 400 (docs/contract.md). */
 export const TOO_LARGE = { mailroom: 'too_large' } as const;
 
 type Issue = z.core.$ZodIssue;

@@ -127,7 +127,7 @@ export const SendMailRequestSchema = z
 export type SendMailRequest = z.infer<typeof SendMailRequestSchema>;
 
 /**
- * CONTRACT.md "Send queue body": the request plus tenantId, id (ULID) and version 1. `idempotencyKey` is
+ * docs/contract.md, "Send queue body": the request plus tenantId, id (ULID) and version 1. `idempotencyKey` is
  * optional: the HTTP layer copies the `Idempotency-Key` header into it; the dedupe lock keys on it, or on
  * `id` when absent.
  */
