@@ -1,5 +1,5 @@
 /**
- * `pnpm dev`: the local cloud and every service, until Ctrl-C (CONTRACT.md "Commands").
+ * `pnpm dev`: the local cloud and every service, until Ctrl-C (docs/contract.md "Commands").
  * Prints one line `mailroom ready` once every port answers, then the URLs and dev keys.
  * MAILROOM_DEBUG=1 shows the emulators' output and each provisioning step.
  */
@@ -50,21 +50,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const { endpoints } = cloud;
-  const rows: Array<[string, string]> = [
-    ['read/status API', endpoints.api],
-    ['outbound HTTP', endpoints.outbound],
-    ['events webhook', endpoints.events],
-    ['inbound (health only)', endpoints.inbound],
-    ['SMTP ingress', `${endpoints.smtp} (later: not built yet)`],
-    ['SES mailbox', `${endpoints.ses} (sent mail at /store)`],
-    ['SendGrid stand-in', `${endpoints.sendgrid} (accepted mail at /store)`],
-    ['SQS/SNS/S3', endpoints.aws],
-    ['DynamoDB', endpoints.dynamodb],
-    ['Parameter Store', `${endpoints.ssm} (tenants' own SendGrid keys)`],
-  ];
   console.log('mailroom ready');
-  for (const [name, url] of rows) console.log(`  ${name.padEnd(22)} ${url}`);
+  for (const [name, url] of cloud.listing) console.log(`  ${name.padEnd(22)} ${url}`);
   console.log(
     `  ${'dev API keys'.padEnd(22)} ${DEV_TENANTS.map((t) => `${t.tenantId}: ${t.key}`).join('   ')} (scopes send read admin)`,
   );

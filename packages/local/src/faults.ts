@@ -1,6 +1,6 @@
 /**
  * MAILROOM_FAULTS: the share of provider requests the local stand-ins fail on purpose, so
- * retries, backoff and the DLQ run for real (CONTRACT.md, "Fault injection").
+ * retries, backoff and the DLQ run for real (docs/contract.md, "Fault injection").
  *
  *   MAILROOM_FAULTS=ses.throttle=0.3,sendgrid.5xx=0.1
  */
@@ -59,6 +59,12 @@ export function parseFaults(text: string | undefined): Faults {
     }
   }
   return faults;
+}
+
+/** Changes `faults` in place to `next`: the stand-ins hold on to the object and read it per request. */
+export function assignFaults(faults: Faults, next: Faults): void {
+  for (const target of Object.keys(faults) as Array<keyof Faults>)
+    Object.assign(faults[target], next[target]);
 }
 
 /**

@@ -1,64 +1,28 @@
 /**
- * The local cloud's ports: the CONTRACT.md defaults, each overridable by its env name, or all
- * free ones (`'auto'`, for tests running side by side).
+ * The local cloud's ports, as its parts declare them (docs/contract.md's where it names one), each
+ * overridable by its env name, or all free ones (`'auto'`, for tests running side by side).
  */
 import { createServer, type Server } from 'node:net';
+import { PARTS, type PortName, type Ports } from './parts';
+import type { PortSpec } from './parts/part';
 
-export const SERVICE_NAMES = ['outbound', 'inbound', 'events', 'api'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName } from './paths';
+export type { PortName, Ports };
 
-export interface Ports {
-  api: number;
-  outbound: number;
-  events: number;
-  inbound: number;
-  smtp: number;
-  ses: number;
-  sendgrid: number;
-  ssm: number;
-  aws: number;
-  dynamodb: number;
-  apiLambda: number;
-  outboundLambda: number;
-  eventsLambda: number;
-  inboundLambda: number;
-  apiWs: number;
-  outboundWs: number;
-  eventsWs: number;
-  inboundWs: number;
-}
-export type PortName = keyof Ports;
+const SPECS = Object.fromEntries(PARTS.flatMap((part) => Object.entries(part.ports))) as Record<
+  PortName,
+  PortSpec
+>;
 
-export const DEFAULT_PORTS: Ports = {
-  api: 3000,
-  outbound: 3001,
-  events: 3002,
-  // Inbound has no contract port (its work is queue-driven); it still serves GET /health.
-  inbound: 3003,
-  smtp: 2525,
-  ses: 8005,
-  sendgrid: 8006,
-  // No contract port: Parameter Store holds tenants' provider secrets (LocalStack's old SSM port).
-  ssm: 4583,
-  aws: 4566,
-  dynamodb: 8000,
-  apiLambda: 3100,
-  outboundLambda: 3101,
-  eventsLambda: 3102,
-  inboundLambda: 3103,
-  apiWs: 3200,
-  outboundWs: 3201,
-  eventsWs: 3202,
-  inboundWs: 3203,
-};
+export const PORT_NAMES = Object.keys(SPECS) as PortName[];
 
-/** `apiLambda` → `MAILROOM_API_LAMBDA_PORT`; the names the serverless.yml files read. */
+/** Each part's default ports; 0 where any free port will do. */
+export const DEFAULT_PORTS = Object.fromEntries(PORT_NAMES.map((name) => [name, SPECS[name].port])) as Ports;
+
+/** `apiLambda` → `MAILROOM_API_LAMBDA_PORT`: the env var that overrides a port (and that services read). */
 export function portEnvName(name: PortName): string {
-  const snake = name.replace(/(Lambda|Ws)$/, (m) => `_${m}`).toUpperCase();
-  return `MAILROOM_${snake}_PORT`;
+  return SPECS[name].env;
 }
-
-export const PORT_NAMES = Object.keys(DEFAULT_PORTS) as PortName[];
 
 export class PortError extends Error {
   override readonly name = 'PortError';

@@ -139,6 +139,14 @@ export async function waitUntil(
   }
 }
 
+/** For a start that failed after spawning: stops the child, then fails with the same error. */
+export const stopAndThrow =
+  (child: Child) =>
+  async (error: unknown): Promise<never> => {
+    await child.stop();
+    throw error;
+  };
+
 /** True when `url` answers with a status below 500 (any answer means it is listening). */
 export async function answers(
   url: string,

