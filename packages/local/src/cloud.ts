@@ -11,11 +11,13 @@ import { silentLogger, type Logger } from './logger';
 import { repoRoot, SERVICE_NAMES, type ServiceName } from './paths';
 import { PARTS, type Endpoints, type PortName, type Ports } from './parts';
 import type { AnyPart, RunInfo, RunOptions } from './parts/part';
+import { dynamodb } from './parts/dynamodb';
 import { provisioning } from './parts/provisioning';
 import { startParts } from './parts/run';
 import { sendgrid } from './parts/sendgrid';
 import { ses } from './parts/ses';
-import { assertFree, freePorts, portsFromEnv } from './ports';
+import { assertFree, resolvePorts } from './ports';
+import type { FailNext, FailNextRule } from './standins/dynamodb-proxy';
 import type { SesStandIn } from './standins/ses';
 import type { SimulatorEvent } from './standins/simulator';
 
@@ -48,6 +50,12 @@ export interface LocalCloud {
   listing: ReadonlyArray<readonly [string, string]>;
   /** Replaces the injected faults while running (MAILROOM_FAULTS syntax; '' for none). */
   setFaults(text: string): void;
+  /**
+   * Fails the next `count` (default 1) requests of one DynamoDB operation (any, without one) with
+   * `fault`, before any MAILROOM_FAULTS share is drawn: for a test that must fail exactly there.
+   * E.g. `failNext({ target: 'dynamodb', operation: 'TransactWriteItems', count: 2, fault: 'throttle' })`.
+   */
+  failNext(rule: { target: 'dynamodb' } & FailNextRule): FailNext;
   /** The SES stand-in's sending quota and what it accepted or throttled over it. */
   ses: Pick<SesStandIn, 'setMaxSendRate' | 'stats'>;
   /** Bounces and complaints the SES simulator addresses implied, from both stand-ins. */
@@ -66,7 +74,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const parts: AnyPart[] = PARTS.filter((part: AnyPart) => part.enabled?.(run) ?? true);
   for (const part of parts) part.check?.();
   const faults = parseFaults(options.faults ?? base.MAILROOM_FAULTS);
-  const ports = options.ports === 'auto' ? await freePorts() : portsFromEnv(base, options.ports);
+  const ports = await resolvePorts(options.ports, base);
   await assertFree(
     ports,
     parts.flatMap((part) => part.binds?.(run) ?? Object.keys(part.ports)) as PortName[],
@@ -83,6 +91,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const running = await startParts(parts, { ports, endpoints, env, run: info, options: run, faults, logger });
   logger.debug(`[local cloud] ready in ${Date.now() - started} ms`);
 
+  const faultProxy = running.get(dynamodb);
   const sesStandIn = running.get(ses);
   const sendgridStandIn = running.get(sendgrid);
   return {
@@ -94,6 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     listing: parts.flatMap((part) => part.listing?.(endpoints, run) ?? []),
     // The stand-ins read the faults object on every request, so changing it in place takes effect at once.
     setFaults: (text) => assignFaults(faults, parseFaults(text)),
+    failNext: ({ target: _dynamodb, ...rule }) => faultProxy.failNext(rule),
     ses: { setMaxSendRate: (rate) => sesStandIn.setMaxSendRate(rate), stats: () => sesStandIn.stats() },
     simulatorEvents: () => [...sesStandIn.events, ...sendgridStandIn.events],
     stop: running.stop,

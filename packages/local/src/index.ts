@@ -8,6 +8,8 @@ export type { Endpoints } from './parts';
 export { DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
 export { parseFaults, FaultsSyntaxError } from './faults';
 export type { Faults } from './faults';
+export { startDynamoDbFaultProxy, UnknownOperationError } from './standins/dynamodb-proxy';
+export type { DynamoDbFaultProxy, FailNext, FailNextRule } from './standins/dynamodb-proxy';
 export { JavaMissingError, JAVA_MISSING } from './emulators/dynamodb';
 export { Resolver, LOCAL_ACCOUNT_ID } from './cloudformation/resolver';
 export { planProvisioning } from './cloudformation/plan';

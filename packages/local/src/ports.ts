@@ -45,10 +45,27 @@ export function portsFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Ports> =
 
 /** Distinct free ports for every name (held open together so none is handed out twice). */
 export async function freePorts(): Promise<Ports> {
-  const servers = await Promise.all(PORT_NAMES.map(() => bind(0)));
+  return (await freePortsFor(PORT_NAMES)) as Ports;
+}
+
+/**
+ * The ports of one run: all free ones for `'auto'`; else the defaults, overridden by env, overridden
+ * by `overrides`, with a free port wherever that leaves 0.
+ */
+export async function resolvePorts(
+  option: Partial<Ports> | 'auto' | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Ports> {
+  if (option === 'auto') return freePorts();
+  const ports = portsFromEnv(env, option);
+  return { ...ports, ...(await freePortsFor(PORT_NAMES.filter((name) => ports[name] === 0))) };
+}
+
+async function freePortsFor(names: readonly PortName[]): Promise<Partial<Ports>> {
+  const servers = await Promise.all(names.map(() => bind(0)));
   const ports = Object.fromEntries(
-    PORT_NAMES.map((name, i) => [name, (servers[i]?.address() as { port: number }).port]),
-  ) as unknown as Ports;
+    names.map((name, i) => [name, (servers[i]?.address() as { port: number }).port]),
+  ) as Partial<Ports>;
   await Promise.all(servers.map(close));
   return ports;
 }

@@ -2,6 +2,7 @@
  * The parts of the local cloud. The order is the order `pnpm dev` lists them in; what starts
  * when follows from each part's `needs`. Ports, endpoints and their types derive from this list.
  */
+import { dynamodb } from './dynamodb';
 import { dynamodbLocal } from './dynamodb-local';
 import { fauxqs } from './fauxqs';
 import type { Part } from './part';
@@ -20,6 +21,7 @@ export const PARTS = [
   ses,
   sendgrid,
   fauxqs,
+  dynamodb,
   dynamodbLocal,
   ssm,
   serviceConfigs,

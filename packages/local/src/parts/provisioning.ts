@@ -45,7 +45,10 @@ export const provisioning = definePart({
   async start({ get, endpointsOf, run, logger }) {
     const configs = get(serviceConfigs);
     const aws = endpointsOf(fauxqs).aws;
-    const clients = emulatorClients({ aws, dynamodb: endpointsOf(dynamodbLocal).dynamodb }, LOCAL_REGION);
+    const clients = emulatorClients(
+      { aws, dynamodb: endpointsOf(dynamodbLocal).dynamodbLocal },
+      LOCAL_REGION,
+    );
     const file = pluginDataFile(run);
     const stop = async () => {
       destroyClients(clients);

@@ -15,7 +15,7 @@ export const seeding = definePart({
     await seed(
       {
         region: LOCAL_REGION,
-        dynamodbEndpoint: endpointsOf(dynamodbLocal).dynamodb,
+        dynamodbEndpoint: endpointsOf(dynamodbLocal).dynamodbLocal,
         tenantsTable: resolvers.outbound.nameOf('TenantsTable'),
         inboundTable: resolvers.inbound.nameOf('InboundTable'),
       },
