@@ -75,16 +75,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   for (const part of parts) part.check?.();
   const faults = parseFaults(options.faults ?? base.MAILROOM_FAULTS);
   const ports = await resolvePorts(options.ports, base);
-  await assertFree(
-    ports,
-    parts.flatMap((part) => part.binds?.(run) ?? Object.keys(part.ports)) as PortName[],
-  );
-
   const info: RunInfo = {
     root: options.root ?? repoRoot(),
     id: `${process.pid}-${randomUUID().slice(0, 8)}`,
     base,
   };
+  await assertFree(
+    ports,
+    parts.flatMap((part) => part.binds?.(run) ?? Object.keys(part.ports)) as PortName[],
+    info.root,
+  );
   const endpoints = endpointsFor(ports);
   const env = cloudEnv(ports, info);
   const started = Date.now();

@@ -3,7 +3,9 @@
  * overridable by its env name, or all free ones (`'auto'`, for tests running side by side).
  */
 import { createServer, type Server } from 'node:net';
+import { findHolder, type PortHolder } from './holders';
 import { PARTS, type PortName, type Ports } from './parts';
+import { repoRoot } from './paths';
 import type { PortSpec } from './parts/part';
 
 export { SERVICE_NAMES, type ServiceName } from './paths';
@@ -24,8 +26,29 @@ export function portEnvName(name: PortName): string {
   return SPECS[name].env;
 }
 
+/** A port found taken before the cloud started, and what holds it when that could be found. */
+export interface TakenPort {
+  name: PortName;
+  port: number;
+  env: string;
+  holder?: PortHolder;
+}
+
 export class PortError extends Error {
   override readonly name = 'PortError';
+  constructor(
+    message: string,
+    /** The ports found taken; empty when the error is about the settings themselves. */
+    readonly taken: readonly TakenPort[] = [],
+  ) {
+    super(message);
+  }
+
+  /** The holders that are Mailroom processes (left from an earlier run, or another `pnpm dev`). */
+  ours(): PortHolder[] {
+    const holders = this.taken.flatMap((t) => (t.holder?.ours ? [t.holder] : []));
+    return holders.filter((h, i) => holders.findIndex((o) => o.pid === h.pid) === i);
+  }
 }
 
 /** Defaults, overridden by env, overridden by `overrides`. */
@@ -70,26 +93,34 @@ async function freePortsFor(names: readonly PortName[]): Promise<Partial<Ports>>
   return ports;
 }
 
-/** Fails fast, naming the port and its env var, when one of `names` is taken. */
-export async function assertFree(ports: Ports, names: readonly PortName[]): Promise<void> {
+/**
+ * Fails fast, naming the port and its env var, when one of `names` is taken; and, where it can be
+ * found, the process that holds it when that is a Mailroom process (`root`: this repository).
+ */
+export async function assertFree(ports: Ports, names: readonly PortName[], root = repoRoot()): Promise<void> {
   const seen = new Map<number, PortName>();
   for (const name of names) {
     const other = seen.get(ports[name]);
     if (other) throw new PortError(`${name} and ${other} are both set to port ${ports[name]}`);
     seen.set(ports[name], name);
   }
-  const taken: string[] = [];
+  const taken: TakenPort[] = [];
   await Promise.all(
     names.map(async (name) => {
       const server = await bind(ports[name]).catch(() => undefined);
       if (server) await close(server);
-      else
-        taken.push(
-          `port ${ports[name]} (${name}) is already in use: stop what holds it or set ${portEnvName(name)}`,
-        );
+      else taken.push({ name, port: ports[name], env: portEnvName(name) });
     }),
   );
-  if (taken.length > 0) throw new PortError(taken.join('\n'));
+  if (taken.length === 0) return;
+  for (const t of taken) t.holder = findHolder(t.port, root);
+  throw new PortError(taken.map(describeTaken).join('\n'), taken);
+}
+
+function describeTaken({ name, port, env, holder }: TakenPort): string {
+  if (!holder?.ours) return `port ${port} (${name}) is already in use: stop what holds it or set ${env}`;
+  const command = holder.command.length > 160 ? `${holder.command.slice(0, 157)}...` : holder.command;
+  return `port ${port} (${name}) is held by pid ${holder.pid}, a Mailroom process (left from an earlier run?): ${command}`;
 }
 
 function bind(port: number): Promise<Server> {
