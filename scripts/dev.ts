@@ -1,20 +1,43 @@
 /**
- * `pnpm dev`: the local cloud and every service, until Ctrl-C (CONTRACT.md "Commands").
- * Prints one line `mailroom ready` once every port answers, then the URLs and dev keys.
+ * `pnpm dev`: the local cloud and every service (docs/contract.md "Commands"). Prints one line
+ * `mailroom ready` once every port answers, then the URLs and dev keys; runs until Ctrl-C, a
+ * hang-up (the terminal closed) or SIGTERM, and stops all it started on each alike. Its children
+ * end themselves if it is killed outright (packages/local/src/watchdog.cjs).
+ *
  * MAILROOM_DEBUG=1 shows the emulators' output and each provisioning step.
+ * MAILROOM_DEV_SERVICES: the services to run, comma-separated, or `none`. Default: all.
+ * MAILROOM_STOP_STALE=1 stops Mailroom processes that hold a port (left from an earlier run)
+ * without asking; on a terminal it asks, elsewhere it prints how to stop them.
  */
+import { createInterface } from 'node:readline';
 import {
   consoleLogger,
   DEV_ROUTES,
   DEV_TENANTS,
   FaultsSyntaxError,
   JavaMissingError,
+  killCommand,
   PortError,
+  repoRoot,
+  SERVICE_NAMES,
   startLocalCloud,
+  stopHolders,
   type LocalCloud,
+  type LocalCloudOptions,
+  type PortHolder,
+  type ServiceName,
 } from '../packages/local/src';
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 async function main(): Promise<void> {
+  // After a hang-up the terminal is gone and writing to it fails (EIO): that must not stop the
+  // shutdown half way.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const started = Date.now();
   let cloud: LocalCloud | undefined;
   let stopping = false;
@@ -32,39 +55,21 @@ async function main(): Promise<void> {
     console.log('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const signal of SIGNALS) process.on(signal, () => void shutdown(signal));
 
   try {
-    cloud = await startLocalCloud({ logger: consoleLogger({ debug: process.env.MAILROOM_DEBUG === '1' }) });
+    cloud = await start({
+      services: servicesFrom(process.env.MAILROOM_DEV_SERVICES),
+      logger: consoleLogger({ debug: process.env.MAILROOM_DEBUG === '1' }),
+    });
   } catch (error) {
-    if (
-      error instanceof JavaMissingError ||
-      error instanceof PortError ||
-      error instanceof FaultsSyntaxError
-    ) {
-      console.error(error.message);
-    } else {
-      console.error(error);
-    }
+    const known = [JavaMissingError, PortError, FaultsSyntaxError, UsageError];
+    console.error(known.some((type) => error instanceof type) ? (error as Error).message : error);
     process.exit(1);
   }
 
-  const { endpoints } = cloud;
-  const rows: Array<[string, string]> = [
-    ['read/status API', endpoints.api],
-    ['outbound HTTP', endpoints.outbound],
-    ['events webhook', endpoints.events],
-    ['inbound (health only)', endpoints.inbound],
-    ['SMTP ingress', `${endpoints.smtp} (later: not built yet)`],
-    ['SES mailbox', `${endpoints.ses} (sent mail at /store)`],
-    ['SendGrid stand-in', `${endpoints.sendgrid} (accepted mail at /store)`],
-    ['SQS/SNS/S3', endpoints.aws],
-    ['DynamoDB', endpoints.dynamodb],
-    ['Parameter Store', `${endpoints.ssm} (tenants' own SendGrid keys)`],
-  ];
   console.log('mailroom ready');
-  for (const [name, url] of rows) console.log(`  ${name.padEnd(22)} ${url}`);
+  for (const [name, url] of cloud.listing) console.log(`  ${name.padEnd(22)} ${url}`);
   console.log(
     `  ${'dev API keys'.padEnd(22)} ${DEV_TENANTS.map((t) => `${t.tenantId}: ${t.key}`).join('   ')} (scopes send read admin)`,
   );
@@ -75,6 +80,63 @@ async function main(): Promise<void> {
     `  ${'provider'.padEnd(22)} ${cloud.env.MAILROOM_PROVIDER}${process.env.MAILROOM_FAULTS ? `, faults ${process.env.MAILROOM_FAULTS}` : ''}`,
   );
   console.log(`started in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything`);
+}
+
+/** Starts the cloud; when only Mailroom processes hold its ports, offers to stop them and starts again. */
+async function start(options: LocalCloudOptions): Promise<LocalCloud> {
+  try {
+    return await startLocalCloud(options);
+  } catch (error) {
+    const stale = error instanceof PortError ? error.ours() : [];
+    if (!(error instanceof PortError) || stale.length === 0) throw error;
+    // A port held by anything else cannot be freed here: say so and stop.
+    if (error.taken.some((t) => !t.holder?.ours)) throw error;
+    console.error(error.message);
+    if (!(await mayStop(stale))) {
+      console.error(`To stop ${stale.length > 1 ? 'them' : 'it'}:`);
+      for (const holder of stale) console.error(`  ${killCommand(holder, repoRoot())}`);
+      console.error(
+        `or start again with MAILROOM_STOP_STALE=1 to stop ${stale.length > 1 ? 'them' : 'it'} without asking.`,
+      );
+      process.exit(1);
+    }
+    await stopHolders(stale, repoRoot());
+    console.log(`stopped ${stale.map((h) => `pid ${h.pid}`).join(', ')}`);
+    return startLocalCloud(options);
+  }
+}
+
+/** MAILROOM_STOP_STALE=1, or the user's yes on a terminal; never without either. */
+function mayStop(stale: readonly PortHolder[]): Promise<boolean> {
+  if (process.env.MAILROOM_STOP_STALE === '1') return Promise.resolve(true);
+  const output = process.stdout.isTTY ? process.stdout : process.stderr.isTTY ? process.stderr : undefined;
+  if (!process.stdin.isTTY || !output) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const prompt = createInterface({ input: process.stdin, output });
+    const answer = (yes: boolean) => {
+      resolve(yes); // before close(), whose 'close' event would answer no
+      prompt.close();
+    };
+    // Ctrl-C and Ctrl-D at the prompt mean no.
+    prompt.on('SIGINT', () => answer(false));
+    prompt.on('close', () => resolve(false));
+    prompt.question(`Stop ${stale.length > 1 ? 'them' : 'it'}? [y/N] `, (text) =>
+      answer(/^y(es)?$/i.test(text.trim())),
+    );
+  });
+}
+
+function servicesFrom(value: string | undefined): readonly ServiceName[] | false {
+  if (value === undefined || value.trim() === '') return SERVICE_NAMES;
+  if (value.trim() === 'none') return false;
+  const names = value.split(',').map((s) => s.trim());
+  const unknown = names.filter((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `MAILROOM_DEV_SERVICES: no service ${unknown.join(', ')} (known: ${SERVICE_NAMES.join(', ')}, or none)`,
+    );
+  }
+  return names as ServiceName[];
 }
 
 void main();

@@ -2,12 +2,16 @@
 export { startLocalCloud } from './cloud';
 export type { LocalCloud, LocalCloudOptions } from './cloud';
 export { DEFAULT_PORTS, SERVICE_NAMES, portEnvName, PortError } from './ports';
-export type { Ports, PortName, ServiceName } from './ports';
+export type { Ports, PortName, ServiceName, TakenPort } from './ports';
+export { findHolder, killCommand, stopHolders } from './holders';
+export type { PortHolder } from './holders';
 export { DEV_SENDGRID_API_KEY, LOCAL_REGION } from './env';
-export type { Endpoints } from './env';
+export type { Endpoints } from './parts';
 export { DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
 export { parseFaults, FaultsSyntaxError } from './faults';
 export type { Faults } from './faults';
+export { startDynamoDbFaultProxy, UnknownOperationError } from './standins/dynamodb-proxy';
+export type { DynamoDbFaultProxy, FailNext, FailNextRule } from './standins/dynamodb-proxy';
 export { JavaMissingError, JAVA_MISSING } from './emulators/dynamodb';
 export { Resolver, LOCAL_ACCOUNT_ID } from './cloudformation/resolver';
 export { planProvisioning } from './cloudformation/plan';

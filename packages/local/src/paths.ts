@@ -12,6 +12,10 @@ export function repoRoot(from: string = __dirname): string {
   return dir;
 }
 
+/** The services under `services/` that the local cloud runs. */
+export const SERVICE_NAMES = ['outbound', 'inbound', 'events', 'api'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 export const serviceDir = (root: string, service: string): string => join(root, 'services', service);
 
 /** osls's CLI as each service installs it (`serverless` is `npm:osls@4.3.1`). */

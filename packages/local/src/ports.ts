@@ -1,67 +1,54 @@
 /**
- * The local cloud's ports: the CONTRACT.md defaults, each overridable by its env name, or all
- * free ones (`'auto'`, for tests running side by side).
+ * The local cloud's ports, as its parts declare them (docs/contract.md's where it names one), each
+ * overridable by its env name, or all free ones (`'auto'`, for tests running side by side).
  */
 import { createServer, type Server } from 'node:net';
+import { findHolder, type PortHolder } from './holders';
+import { PARTS, type PortName, type Ports } from './parts';
+import { repoRoot } from './paths';
+import type { PortSpec } from './parts/part';
 
-export const SERVICE_NAMES = ['outbound', 'inbound', 'events', 'api'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName } from './paths';
+export type { PortName, Ports };
 
-export interface Ports {
-  api: number;
-  outbound: number;
-  events: number;
-  inbound: number;
-  smtp: number;
-  ses: number;
-  sendgrid: number;
-  ssm: number;
-  aws: number;
-  dynamodb: number;
-  apiLambda: number;
-  outboundLambda: number;
-  eventsLambda: number;
-  inboundLambda: number;
-  apiWs: number;
-  outboundWs: number;
-  eventsWs: number;
-  inboundWs: number;
-}
-export type PortName = keyof Ports;
+const SPECS = Object.fromEntries(PARTS.flatMap((part) => Object.entries(part.ports))) as Record<
+  PortName,
+  PortSpec
+>;
 
-export const DEFAULT_PORTS: Ports = {
-  api: 3000,
-  outbound: 3001,
-  events: 3002,
-  // Inbound has no contract port (its work is queue-driven); it still serves GET /health.
-  inbound: 3003,
-  smtp: 2525,
-  ses: 8005,
-  sendgrid: 8006,
-  // No contract port: Parameter Store holds tenants' provider secrets (LocalStack's old SSM port).
-  ssm: 4583,
-  aws: 4566,
-  dynamodb: 8000,
-  apiLambda: 3100,
-  outboundLambda: 3101,
-  eventsLambda: 3102,
-  inboundLambda: 3103,
-  apiWs: 3200,
-  outboundWs: 3201,
-  eventsWs: 3202,
-  inboundWs: 3203,
-};
+export const PORT_NAMES = Object.keys(SPECS) as PortName[];
 
-/** `apiLambda` → `MAILROOM_API_LAMBDA_PORT`; the names the serverless.yml files read. */
+/** Each part's default ports; 0 where any free port will do. */
+export const DEFAULT_PORTS = Object.fromEntries(PORT_NAMES.map((name) => [name, SPECS[name].port])) as Ports;
+
+/** `apiLambda` → `MAILROOM_API_LAMBDA_PORT`: the env var that overrides a port (and that services read). */
 export function portEnvName(name: PortName): string {
-  const snake = name.replace(/(Lambda|Ws)$/, (m) => `_${m}`).toUpperCase();
-  return `MAILROOM_${snake}_PORT`;
+  return SPECS[name].env;
 }
 
-export const PORT_NAMES = Object.keys(DEFAULT_PORTS) as PortName[];
+/** A port found taken before the cloud started, and what holds it when that could be found. */
+export interface TakenPort {
+  name: PortName;
+  port: number;
+  env: string;
+  holder?: PortHolder;
+}
 
 export class PortError extends Error {
   override readonly name = 'PortError';
+  constructor(
+    message: string,
+    /** The ports found taken; empty when the error is about the settings themselves. */
+    readonly taken: readonly TakenPort[] = [],
+  ) {
+    super(message);
+  }
+
+  /** The holders that are Mailroom processes (left from an earlier run, or another `pnpm dev`). */
+  ours(): PortHolder[] {
+    const holders = this.taken.flatMap((t) => (t.holder?.ours ? [t.holder] : []));
+    return holders.filter((h, i) => holders.findIndex((o) => o.pid === h.pid) === i);
+  }
 }
 
 /** Defaults, overridden by env, overridden by `overrides`. */
@@ -81,34 +68,59 @@ export function portsFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Ports> =
 
 /** Distinct free ports for every name (held open together so none is handed out twice). */
 export async function freePorts(): Promise<Ports> {
-  const servers = await Promise.all(PORT_NAMES.map(() => bind(0)));
+  return (await freePortsFor(PORT_NAMES)) as Ports;
+}
+
+/**
+ * The ports of one run: all free ones for `'auto'`; else the defaults, overridden by env, overridden
+ * by `overrides`, with a free port wherever that leaves 0.
+ */
+export async function resolvePorts(
+  option: Partial<Ports> | 'auto' | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Ports> {
+  if (option === 'auto') return freePorts();
+  const ports = portsFromEnv(env, option);
+  return { ...ports, ...(await freePortsFor(PORT_NAMES.filter((name) => ports[name] === 0))) };
+}
+
+async function freePortsFor(names: readonly PortName[]): Promise<Partial<Ports>> {
+  const servers = await Promise.all(names.map(() => bind(0)));
   const ports = Object.fromEntries(
-    PORT_NAMES.map((name, i) => [name, (servers[i]?.address() as { port: number }).port]),
-  ) as unknown as Ports;
+    names.map((name, i) => [name, (servers[i]?.address() as { port: number }).port]),
+  ) as Partial<Ports>;
   await Promise.all(servers.map(close));
   return ports;
 }
 
-/** Fails fast, naming the port and its env var, when one of `names` is taken. */
-export async function assertFree(ports: Ports, names: readonly PortName[]): Promise<void> {
+/**
+ * Fails fast, naming the port and its env var, when one of `names` is taken; and, where it can be
+ * found, the process that holds it when that is a Mailroom process (`root`: this repository).
+ */
+export async function assertFree(ports: Ports, names: readonly PortName[], root = repoRoot()): Promise<void> {
   const seen = new Map<number, PortName>();
   for (const name of names) {
     const other = seen.get(ports[name]);
     if (other) throw new PortError(`${name} and ${other} are both set to port ${ports[name]}`);
     seen.set(ports[name], name);
   }
-  const taken: string[] = [];
+  const taken: TakenPort[] = [];
   await Promise.all(
     names.map(async (name) => {
       const server = await bind(ports[name]).catch(() => undefined);
       if (server) await close(server);
-      else
-        taken.push(
-          `port ${ports[name]} (${name}) is already in use: stop what holds it or set ${portEnvName(name)}`,
-        );
+      else taken.push({ name, port: ports[name], env: portEnvName(name) });
     }),
   );
-  if (taken.length > 0) throw new PortError(taken.join('\n'));
+  if (taken.length === 0) return;
+  for (const t of taken) t.holder = findHolder(t.port, root);
+  throw new PortError(taken.map(describeTaken).join('\n'), taken);
+}
+
+function describeTaken({ name, port, env, holder }: TakenPort): string {
+  if (!holder?.ours) return `port ${port} (${name}) is already in use: stop what holds it or set ${env}`;
+  const command = holder.command.length > 160 ? `${holder.command.slice(0, 157)}...` : holder.command;
+  return `port ${port} (${name}) is held by pid ${holder.pid}, a Mailroom process (left from an earlier run?): ${command}`;
 }
 
 function bind(port: number): Promise<Server> {

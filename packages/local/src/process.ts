@@ -1,9 +1,11 @@
 /**
  * Child processes the local cloud starts. Each runs in its own process group (detached), so
  * stopping it reaches everything it started in turn (java, esbuild, workers), and its output
- * is logged line by line with a prefix.
+ * is logged line by line with a prefix. Each runs under watchdog.cjs, which ends its group when
+ * this process is gone, even killed with SIGKILL.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from './logger';
 
@@ -48,9 +50,12 @@ export function adopt(
   for (const stream of [process_.stdout, process_.stderr]) {
     if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', log);
   }
+  // The watchdog's end of this pipe closes when it exits; writing is never needed.
+  process_.stdin?.on('error', () => {});
   const exited = new Promise<number | string>((resolve) => {
     process_.once('exit', (code, signal) => {
       done = true;
+      process_.stdin?.destroy();
       live.delete(child);
       resolve(code ?? signal ?? 'unknown');
     });
@@ -91,12 +96,25 @@ export function start(
   options: SpawnOptions & { label: string; logger: Logger; level?: LineLevel },
 ): Child {
   const { label, logger, level, ...spawnOptions } = options;
-  const process_ = spawn(command, args, {
-    ...spawnOptions,
+  return adopt(spawnWatched(command, args, spawnOptions), label, logger, level);
+}
+
+const WATCHDOG = join(__dirname, 'watchdog.cjs');
+
+/**
+ * Spawns `command` under watchdog.cjs, in a process group of its own. Its stdin is the pipe whose
+ * end of file tells the watchdog this process is gone, so it is not the command's.
+ */
+export function spawnWatched(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ChildProcess {
+  return spawn(process.execPath, [WATCHDOG, command, ...args], {
+    ...options,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  return adopt(process_, label, logger, level);
 }
 
 export function groupAlive(pid: number): boolean {
@@ -138,6 +156,14 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+/** For a start that failed after spawning: stops the child, then fails with the same error. */
+export const stopAndThrow =
+  (child: Child) =>
+  async (error: unknown): Promise<never> => {
+    await child.stop();
+    throw error;
+  };
 
 /** True when `url` answers with a status below 500 (any answer means it is listening). */
 export async function answers(

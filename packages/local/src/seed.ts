@@ -1,5 +1,5 @@
 /**
- * The dev tenants, keys and inbound routes of CONTRACT.md ("Dev tenants"). Idempotent: what
+ * The dev tenants, keys and inbound routes of docs/contract.md ("Dev tenants"). Idempotent: what
  * exists is left as it is.
  */
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';

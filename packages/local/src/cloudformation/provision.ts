@@ -41,7 +41,7 @@ export function emulatorClients(
   return {
     sqs: new SQSClient({ ...base, endpoint: endpoints.aws }),
     sns: new SNSClient({ ...base, endpoint: endpoints.aws }),
-    // fauxqs serves S3 path-style only on localhost (TOOLCHAIN.md).
+    // fauxqs serves S3 path-style only on localhost (docs/toolchain.md).
     s3: new S3Client({ ...base, endpoint: endpoints.aws, forcePathStyle: true }),
     dynamodb: new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb }),
   };

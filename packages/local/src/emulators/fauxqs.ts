@@ -1,7 +1,7 @@
 /** fauxqs (SQS, SNS, S3) as a child process; see fauxqs-server.mjs for why not in-process. */
 import { join } from 'node:path';
 import type { Logger } from '../logger';
-import { answers, start, waitUntil, type Child } from '../process';
+import { answers, start, stopAndThrow, waitUntil, type Child } from '../process';
 
 export async function startFauxqs(port: number, region: string, logger: Logger): Promise<Child> {
   const child = start(process.execPath, [join(__dirname, 'fauxqs-server.mjs')], {
@@ -14,6 +14,6 @@ export async function startFauxqs(port: number, region: string, logger: Logger):
   await waitUntil('fauxqs', () => answers(`http://127.0.0.1:${port}/_fauxqs/queues`), {
     child,
     timeoutMs: 30_000,
-  });
+  }).catch(stopAndThrow(child));
   return child;
 }

@@ -1,5 +1,5 @@
 /**
- * A small stand-in for SendGrid's `POST /v3/mail/send` (no emulator exists, TOOLCHAIN.md).
+ * A small stand-in for SendGrid's `POST /v3/mail/send` (no emulator exists, docs/toolchain.md).
  * It answers as SendGrid does — 202 with an X-Message-Id, 400/401/429/5xx with SendGrid's
  * `{"errors": [...]}` body — and keeps what it accepted at `GET /store`.
  * https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send

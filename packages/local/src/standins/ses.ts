@@ -1,7 +1,7 @@
 /**
  * Local SES: aws-ses-v2-local (mailbox UI, `GET /store`, `POST /clear-store`,
  * `GET /get-emlContent`) behind a small proxy on the contract port. aws-ses-v2-local has no
- * throttling switch and no simulator (TOOLCHAIN.md), so the proxy adds, for sending requests
+ * throttling switch and no simulator (docs/toolchain.md), so the proxy adds, for sending requests
  * only: injected faults, the reject domain, and the bounce/complaint events that SES's
  * mailbox simulator addresses imply (`GET /simulator-events`).
  */
@@ -141,7 +141,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
 
 /**
  * GetAccount as a production account that has not asked for higher quotas sees it. Services
- * read MaxSendRate from it to share the send budget (ARCHITECTURE.md "Rate");
+ * read MaxSendRate from it to share the send budget (docs/architecture.md "Rate");
  * aws-ses-v2-local answers it only when AWS_SES_ACCOUNT is set in its process' env.
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
  */

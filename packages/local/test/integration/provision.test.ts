@@ -1,4 +1,10 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createDynamoDocumentClient, DynamoTenantStore } from '@mailroom/core/aws';
@@ -89,6 +95,31 @@ describe('local cloud without services', () => {
       expect.objectContaining({ tenantId: 'globex' }),
     );
     doc.destroy();
+  });
+
+  it('fails DynamoDB requests through its fault proxy where a test asks, and passes the rest to DynamoDB Local', async () => {
+    const client = new DynamoDBClient({
+      endpoint: cloud.endpoints.dynamodb,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const TableName = cloud.outputs.outbound.TenantsTableName;
+    const get = new GetItemCommand({ TableName, Key: { pk: { S: 'TENANT#acme' }, sk: { S: 'TENANT' } } });
+    const next = cloud.failNext({ target: 'dynamodb', operation: 'GetItem', fault: 'throttle' });
+    await expect(client.send(get)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(next.remaining()).toBe(0);
+    await expect(client.send(get)).resolves.toEqual(
+      expect.objectContaining({ $metadata: expect.anything() }),
+    );
+    cloud.setFaults('dynamodb.GetItem.5xx=1');
+    await expect(client.send(get)).rejects.toMatchObject({
+      $metadata: { httpStatusCode: expect.any(Number) },
+    });
+    cloud.setFaults('');
+    await client.send(get);
+    client.destroy();
+    expect(cloud.endpoints.dynamodbLocal).not.toBe(cloud.endpoints.dynamodb);
   });
 
   it('hands out env that points at its own emulators', () => {

@@ -1,10 +1,22 @@
-import { parseFaults, pickFault } from '../../src/faults';
+import { assignFaults, parseFaults, pickFault } from '../../src/faults';
 
 describe('parseFaults', () => {
-  it('reads a comma list of provider.fault=share', () => {
-    expect(parseFaults('ses.throttle=0.3, sendgrid.5xx=0.1')).toEqual({
+  it('reads a comma list of target.fault=share', () => {
+    expect(parseFaults('ses.throttle=0.3, sendgrid.5xx=0.1,dynamodb.throttle=0.05')).toEqual({
       ses: { throttle: 0.3, '5xx': 0 },
       sendgrid: { throttle: 0, '5xx': 0.1 },
+      dynamodb: { throttle: 0.05, '5xx': 0, operations: {} },
+    });
+  });
+
+  it('reads shares for one DynamoDB operation beside the general ones', () => {
+    expect(
+      parseFaults('dynamodb.5xx=0.1,dynamodb.TransactWriteItems.throttle=1,dynamodb.GetItem.5xx=0.5')
+        .dynamodb,
+    ).toEqual({
+      throttle: 0,
+      '5xx': 0.1,
+      operations: { TransactWriteItems: { throttle: 1, '5xx': 0 }, GetItem: { throttle: 0, '5xx': 0.5 } },
     });
   });
 
@@ -27,8 +39,30 @@ describe('parseFaults', () => {
     ['ses.throttle', /between 0 and 1/],
     ['ses.throttle=0.1,ses.429=0.2', /given twice/],
     ['ses.throttle=0.7,ses.5xx=0.5', /more than 1/],
+    ['dynamodb.timeout=0.1', /unknown key "dynamodb.timeout"/],
+    ['ses.SendEmail.throttle=0.1', /only dynamodb takes an operation/],
+    ['dynamodb.TransactWriteItem.throttle=1', /DynamoDB has no operation TransactWriteItem/],
+    ['dynamodb.PutItem.throttle.x=1', /unknown key/],
+    ['dynamodb.PutItem.throttle=0.1,dynamodb.PutItem.429=0.1', /dynamodb.PutItem.throttle is given twice/],
+    [
+      'dynamodb.PutItem.throttle=0.6,dynamodb.PutItem.5xx=0.6',
+      /dynamodb.PutItem's shares add up to more than 1/,
+    ],
   ])('rejects %s with a clear error', (text, message) => {
     expect(() => parseFaults(text)).toThrow(message);
+  });
+});
+
+describe('assignFaults', () => {
+  it('changes the faults in place, operations included', () => {
+    const faults = parseFaults('ses.throttle=0.3,dynamodb.PutItem.throttle=1');
+    const ses = faults.ses;
+    const dynamodb = faults.dynamodb;
+    assignFaults(faults, parseFaults('dynamodb.throttle=0.2'));
+    expect(faults.ses).toBe(ses);
+    expect(ses).toEqual({ throttle: 0, '5xx': 0 });
+    expect(faults.dynamodb).toBe(dynamodb);
+    expect(dynamodb).toEqual({ throttle: 0.2, '5xx': 0, operations: {} });
   });
 });
 
