@@ -11,15 +11,22 @@ export {
   ConflictError,
   PayloadTooLargeError,
   RateLimitedError,
+  ProviderError,
   ProviderThrottledError,
   ProviderUnavailableError,
+  ProviderOutcomeUnknownError,
   ProviderRejectedError,
+  ProviderAccountError,
+  ProviderNoMessageIdError,
+  TenantProviderKeyError,
   ConfigError,
   toHttpError,
 } from './errors';
 export type {
   ErrorDetail,
   MailroomErrorOptions,
+  ProviderErrorOptions,
+  SendOutcome,
   RateLimitedErrorOptions,
   HttpError,
   HttpErrorBody,
@@ -77,6 +84,8 @@ export { validationDetails, validationErrorFromZod, parseOrThrow, TOO_LARGE } fr
 
 export { classifyError } from './retry/classify';
 export type { ErrorClassification } from './retry/classify';
+export { toProviderError } from './retry/provider-errors';
+export type { ProviderErrorContext } from './retry/provider-errors';
 export {
   backoffDelay,
   backoffCeiling,
