@@ -104,8 +104,9 @@ export { parseEnv, AwsEnvSchema, awsTargets } from './config';
 export type { AwsEnv, AwsTarget } from './config';
 
 // Store ports: what use cases depend on. Adapters: '@mailroom/core/aws'; in-memory doubles: '@mailroom/core/testing'.
-export { IDEMPOTENCY_TTL_SECONDS } from './stores/messages/port';
+export { IDEMPOTENCY_TTL_SECONDS, UNSENT_STATUSES } from './stores/messages/port';
 export type {
+  UnsentMessage,
   MessageStore,
   IdempotencyRecord,
   JoinedWrite,
@@ -115,6 +116,8 @@ export type {
   NewMessage,
 } from './stores/messages/port';
 export type { SuppressionStore } from './stores/suppression/port';
+export type { RequestStore } from './stores/requests/port';
+export { requestKey } from './stores/requests/port';
 export type { TenantStore } from './stores/tenants/port';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';
