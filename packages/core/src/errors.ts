@@ -86,31 +86,106 @@ export class RateLimitedError extends MailroomError {
   }
 }
 
+/**
+ * What became of the mail when a provider call failed: `refused` (the provider answered that it did
+ * not take it, or the request never left), `unknown` (no answer: a timeout or a connection dropped after
+ * the request was sent, so the provider may have accepted it), `accepted` (the provider took it but its
+ * answer was unusable). The send path never releases its lock unless the outcome is `refused`.
+ */
+export type SendOutcome = 'refused' | 'unknown' | 'accepted';
+
+export interface ProviderErrorOptions extends MailroomErrorOptions {
+  /**
+   * A short label safe to show a tenant, e.g. `SES MessageRejected` or `SendGrid 400`: an error name or
+   * status, never the provider's text (which can carry ARNs, account ids or parameter paths).
+   */
+  reason?: string;
+}
+
+/** Every failure of a provider call (SES, SendGrid) is one of these, classified by `code`. */
+export abstract class ProviderError extends MailroomError {
+  readonly sendOutcome: SendOutcome = 'refused';
+  readonly reason?: string;
+
+  constructor(message: string, options: ProviderErrorOptions = {}) {
+    super(message, options);
+    if (options.reason !== undefined) this.reason = options.reason;
+  }
+}
+
 /** The provider (SES, SendGrid) asked us to slow down: try again later. */
-export class ProviderThrottledError extends MailroomError {
+export class ProviderThrottledError extends ProviderError {
   readonly code = 'PROVIDER.THROTTLED';
   readonly retryable = true;
   readonly httpStatus = 503;
 }
 
-/** The provider failed or could not be reached (5xx, timeout, network): try again later. */
-export class ProviderUnavailableError extends MailroomError {
+/** The provider failed (5xx) or could not be reached (the request never left): try again later. */
+export class ProviderUnavailableError extends ProviderError {
   readonly code = 'PROVIDER.UNAVAILABLE';
   readonly retryable = true;
   readonly httpStatus = 503;
 }
 
-/** The provider refused this message for good (bad address, unverified sender, suspended account). */
-export class ProviderRejectedError extends MailroomError {
+/**
+ * No usable answer: a timeout, a connection dropped after the request was sent, or an error nobody
+ * foresaw once the request may have left. The provider may have accepted the mail, so the lock is kept;
+ * the mail is tried again (losing it is worse) once the lock's lease is over.
+ */
+export class ProviderOutcomeUnknownError extends ProviderError {
+  readonly code = 'PROVIDER.OUTCOME_UNKNOWN';
+  readonly retryable = true;
+  readonly httpStatus = 504;
+  override readonly sendOutcome = 'unknown';
+}
+
+/** The provider refused this message for good (bad address, malformed request, too large). */
+export class ProviderRejectedError extends ProviderError {
   readonly code = 'PROVIDER.REJECTED';
   readonly retryable = false;
   readonly httpStatus = 502;
 }
 
-/** Missing or invalid configuration. Retrying cannot fix it; a deploy can. */
+/**
+ * The platform's provider account refused to send anything (SES sending paused or account suspended,
+ * MAIL FROM domain not verified, access denied, SendGrid 401/403 on the platform key): not a verdict on
+ * the mail. Retried with a long backoff while someone fixes the account; the mail stays recoverable.
+ */
+export class ProviderAccountError extends ProviderError {
+  readonly code = 'PROVIDER.ACCOUNT';
+  readonly retryable = true;
+  readonly httpStatus = 503;
+}
+
+/**
+ * The provider accepted the mail (2xx) but named no message id. The mail is out: it must not be sent
+ * again, so this is final, and the send is recorded without the id.
+ */
+export class ProviderNoMessageIdError extends ProviderError {
+  readonly code = 'PROVIDER.NO_MESSAGE_ID';
+  readonly retryable = false;
+  readonly httpStatus = 502;
+  override readonly sendOutcome = 'accepted';
+}
+
+/**
+ * A tenant that sends under its own provider key (SendGrid, from Parameter Store) has none stored, or the
+ * provider refused it (401/403). The tenant's to fix, not the platform's: the mail fails at once and can
+ * be retried once the tenant has stored a valid key.
+ */
+export class TenantProviderKeyError extends ProviderError {
+  readonly code = 'TENANT.PROVIDER_KEY';
+  readonly retryable = false;
+  readonly httpStatus = 502;
+}
+
+/**
+ * Missing or invalid configuration. A deploy fixes it, after which a retry succeeds: retryable, and the
+ * send path retries it with the long backoff of account faults.
+ */
 export class ConfigError extends MailroomError {
   readonly code = 'CONFIG.INVALID';
-  readonly retryable = false;
+  readonly retryable = true;
   readonly httpStatus = 500;
 }
 

@@ -11,15 +11,22 @@ export {
   ConflictError,
   PayloadTooLargeError,
   RateLimitedError,
+  ProviderError,
   ProviderThrottledError,
   ProviderUnavailableError,
+  ProviderOutcomeUnknownError,
   ProviderRejectedError,
+  ProviderAccountError,
+  ProviderNoMessageIdError,
+  TenantProviderKeyError,
   ConfigError,
   toHttpError,
 } from './errors';
 export type {
   ErrorDetail,
   MailroomErrorOptions,
+  ProviderErrorOptions,
+  SendOutcome,
   RateLimitedErrorOptions,
   HttpError,
   HttpErrorBody,
@@ -77,6 +84,8 @@ export { validationDetails, validationErrorFromZod, parseOrThrow, TOO_LARGE } fr
 
 export { classifyError } from './retry/classify';
 export type { ErrorClassification } from './retry/classify';
+export { toProviderError } from './retry/provider-errors';
+export type { ProviderErrorContext } from './retry/provider-errors';
 export {
   backoffDelay,
   backoffCeiling,
@@ -95,8 +104,9 @@ export { parseEnv, AwsEnvSchema, awsTargets } from './config';
 export type { AwsEnv, AwsTarget } from './config';
 
 // Store ports: what use cases depend on. Adapters: '@mailroom/core/aws'; in-memory doubles: '@mailroom/core/testing'.
-export { IDEMPOTENCY_TTL_SECONDS } from './stores/messages/port';
+export { IDEMPOTENCY_TTL_SECONDS, UNSENT_STATUSES } from './stores/messages/port';
 export type {
+  UnsentMessage,
   MessageStore,
   IdempotencyRecord,
   JoinedWrite,
@@ -106,6 +116,8 @@ export type {
   NewMessage,
 } from './stores/messages/port';
 export type { SuppressionStore } from './stores/suppression/port';
+export type { RequestStore } from './stores/requests/port';
+export { requestKey } from './stores/requests/port';
 export type { TenantStore } from './stores/tenants/port';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';

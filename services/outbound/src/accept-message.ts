@@ -13,6 +13,8 @@ export interface AcceptDeps {
   /** Size in bytes of an uploaded attachment the tenant owns, or undefined when there is none. */
   attachmentSize(tenantId: string, key: string): Promise<number | undefined>;
   enqueue(message: SendQueueMessage): Promise<void>;
+  /** Keeps the full request (S3) before it is enqueued: what a retry or redrive re-sends. */
+  storeRequest(message: SendQueueMessage): Promise<void>;
   now?: () => Date;
 }
 
@@ -45,7 +47,7 @@ const recipients = (r: SendMailRequest) =>
  * same key and body give back the first answer, another body is a 409. The record is written
  * before the enqueue, and a replay re-enqueues a message whose first enqueue never finished,
  * so an answered 202 always means the mail is on its way (the send side's lock absorbs any
- * double enqueue).
+ * double enqueue). The full request is stored before it is enqueued, so it can be re-sent later.
  */
 export async function acceptMessage(
   input: AcceptInput,
@@ -82,13 +84,15 @@ export async function acceptMessage(
     const existing = await deps.messages.get(id);
     if (existing?.enqueuedAt) return { id, status: 'queued' };
   }
-  await deps.enqueue({
+  const queued: SendQueueMessage = {
     ...request,
     tenantId,
     id,
     version: 1,
     ...(idempotencyKey !== undefined && { idempotencyKey }),
-  });
+  };
+  await deps.storeRequest(queued);
+  await deps.enqueue(queued);
   await deps.messages.markEnqueued(id);
   return { id, status: 'queued' };
 }

@@ -5,10 +5,21 @@ const positive = z.coerce.number().positive();
 
 /** The outbound service's environment, parsed once at cold start; a missing value fails with its name. */
 export const OutboundEnvSchema = AwsEnvSchema.extend({
+  /** `local` under the local cloud; anything else is a deployed stage (docs/design-notes.md). */
+  MAILROOM_STAGE: z.string().min(1),
   MAILROOM_MESSAGES_TABLE: z.string().min(1),
   MAILROOM_TENANTS_TABLE: z.string().min(1),
   MAILROOM_SEND_QUEUE_URL: z.string().url(),
+  MAILROOM_SEND_DLQ_URL: z.string().url(),
   MAILROOM_ATTACHMENTS_BUCKET: z.string().min(1),
+  /** Full requests (send/claim.ts, accept-message.ts): what a retry or redrive re-sends. */
+  MAILROOM_REQUESTS_BUCKET: z.string().min(1),
+  /**
+   * The requests and attachments buckets' expiry (serverless.yml `requestRetentionDays`). At least 15: a
+   * record lives 14 days at most (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html:
+   * a DLQ keeps the first enqueue time), and what it refers to must outlive it.
+   */
+  MAILROOM_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(15).default(30),
   MAILROOM_PROVIDER: z.enum(['ses', 'sendgrid']).default('ses'),
   MAILROOM_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Sends per second through SES; unset means "ask SES" (GetAccount's MaxSendRate) at cold start. */
@@ -19,7 +30,13 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
    * provider with some jitter; 5% headroom absorbs about 50 ms of it at 20/s without a throttle.
    */
   MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
+  /** Local cloud only: the platform key itself. Deployed stages read it from Parameter Store (below). */
   SENDGRID_API_KEY: z.string().min(1).optional(),
+  /** The platform's SendGrid key, a SecureString: `/mailroom/<stage>/sendgrid-api-key` (serverless.yml). */
+  MAILROOM_SENDGRID_API_KEY_PARAMETER: z
+    .string()
+    .regex(/^\/[\w.\-/]*[^/]$/, { error: 'must start with / and not end with /' })
+    .optional(),
   SENDGRID_API_BASE_URL: z.string().url().optional(),
   /** Where tenants' own provider keys live in Parameter Store (`<prefix>/<tenantId>/sendgrid-api-key`). */
   MAILROOM_TENANT_SECRETS_PREFIX: z
@@ -34,6 +51,27 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   /** Backoff of retryable failures, as SQS visibility: full jitter over base · 2^attempt, capped. */
   MAILROOM_RETRY_BASE_SECONDS: positive.default(2),
   MAILROOM_RETRY_CAP_SECONDS: positive.default(300),
+  /** The long backoff of account-level faults (send/failure.ts has the arithmetic). */
+  MAILROOM_ACCOUNT_RETRY_BASE_SECONDS: positive.default(60),
+  MAILROOM_ACCOUNT_RETRY_CAP_SECONDS: positive.default(900),
+  /** How long the send function keeps trying to record a mail the provider accepted (send/persist.ts). */
+  MAILROOM_RECORD_RETRY_MS: positive.default(8_000),
+  /** Unsent mail untouched this long is put back on the queue once, then failed (sweep-unsent.ts). */
+  MAILROOM_UNSENT_AFTER_MINUTES: positive.default(60),
+}).superRefine((env, ctx) => {
+  if (env.MAILROOM_STAGE === 'local') return;
+  // A deployed stage talks to the real SendGrid, over TLS, with the key from Parameter Store.
+  if (env.SENDGRID_API_BASE_URL !== undefined && !env.SENDGRID_API_BASE_URL.startsWith('https://')) {
+    ctx.addIssue({ code: 'custom', path: ['SENDGRID_API_BASE_URL'], message: 'must be https when deployed' });
+  }
+  if (env.SENDGRID_API_KEY !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SENDGRID_API_KEY'],
+      message:
+        'is for the local cloud only; deployed, the key is read from MAILROOM_SENDGRID_API_KEY_PARAMETER',
+    });
+  }
 });
 
 export type OutboundConfig = z.infer<typeof OutboundEnvSchema>;

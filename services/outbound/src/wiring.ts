@@ -1,6 +1,6 @@
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { lazyDeps } from '@mailroom/core';
 import {
   createDynamoDocumentClient,
@@ -12,10 +12,13 @@ import {
   DynamoMessageStore,
   DynamoSuppressionStore,
   DynamoTenantStore,
+  S3RequestStore,
 } from '@mailroom/core/aws';
 import { httpStack } from '@mailroom/core/http';
 import type { AcceptDeps } from './accept-message';
 import { AttachmentsBucket } from './adapters/attachments';
+import { DeadLetterQueue } from './adapters/dead-letter-queue';
+import { platformSendGridKey } from './adapters/platform-key';
 import { SendQueue } from './adapters/send-queue';
 import { TenantSecrets } from './adapters/tenant-secrets';
 import { outboundConfig, type OutboundConfig } from './config';
@@ -23,15 +26,33 @@ import type { ProviderName } from './providers/port';
 import { SendGridProvider } from './providers/sendgrid';
 import { SesProvider } from './providers/ses';
 import { DynamoSendBudget } from './rate/budget';
+import type { DeadLetterDeps } from './mark-dead-letters';
 import type { SendDeps } from './send-message';
+import type { SweepDeps } from './sweep-unsent';
 import { tenantSettingsCache } from './tenant-settings';
 
 /** The one place that builds real clients and adapters from config; handlers ask it for deps. */
 export const logger = new Logger({ serviceName: 'mailroom-outbound' });
 export const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-outbound' });
 
+/** One EMF line per call, so records of a batch processed at once never mix their metrics. */
+const publish = (
+  name: string,
+  value: number,
+  unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count,
+) => metrics.singleMetric().addMetric(name, unit, value);
+
+/**
+ * Locks outlive every record that can still arrive for their message: a record lives at most 14 days
+ * from its first enqueue, DLQ included (SQS keeps the original enqueue time; a redrive makes a new record,
+ * which finds the message's verdict in its status anyway).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+ */
+const LOCK_TTL_SECONDS = 15 * 24 * 3600;
+
 function base(config: OutboundConfig) {
   const aws = { region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT };
+  const sqs = createSqsClient(aws);
   const doc = createDynamoDocumentClient({
     region: config.AWS_REGION,
     endpoint: config.MAILROOM_DYNAMODB_ENDPOINT,
@@ -41,7 +62,9 @@ function base(config: OutboundConfig) {
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     suppressions: new DynamoSuppressionStore(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
-    queue: new SendQueue(createSqsClient(aws), config.MAILROOM_SEND_QUEUE_URL),
+    queue: new SendQueue(sqs, config.MAILROOM_SEND_QUEUE_URL),
+    dlq: new DeadLetterQueue(sqs, config.MAILROOM_SEND_DLQ_URL),
+    requests: new S3RequestStore(createS3Client(aws), config.MAILROOM_REQUESTS_BUCKET),
     attachments: new AttachmentsBucket(createS3Client(aws), config.MAILROOM_ATTACHMENTS_BUCKET),
   };
 }
@@ -53,6 +76,7 @@ export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> 
     accept: {
       messages: b.messages,
       enqueue: (m) => b.queue.enqueue(m),
+      storeRequest: (m) => b.requests.put(m),
       attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
     },
   };
@@ -78,6 +102,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   // granted (ARCHITECTURE.md "Rate"), and it pushed the next budgeted sends over the quota in turn.
   // Failed sends go back to the queue with the use case's backoff instead.
   const ses = createSesV2Client({ ...sesOptions, maxAttempts: 1 });
+  const ssm = createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT });
   const budget = (account: string, rate: number) =>
     new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
       rate: rate * config.MAILROOM_SEND_RATE_SHARE,
@@ -95,11 +120,16 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   return {
     messages: b.messages,
     suppressions: b.suppressions,
-    lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE),
+    requests: b.requests,
+    lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE, { ttlSeconds: LOCK_TTL_SECONDS }),
     providers: {
       ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET }),
       sendgrid: new SendGridProvider({
-        apiKey: config.SENDGRID_API_KEY,
+        apiKey: platformSendGridKey({
+          ssm,
+          parameter: config.MAILROOM_SENDGRID_API_KEY_PARAMETER,
+          localKey: config.SENDGRID_API_KEY,
+        }),
         baseUrl: config.SENDGRID_API_BASE_URL,
       }),
     },
@@ -111,13 +141,11 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
     attachments: b.attachments,
     tenantSettings: tenantSettingsCache(
       b.tenants,
-      new TenantSecrets(
-        createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
-        config.MAILROOM_TENANT_SECRETS_PREFIX,
-      ),
+      new TenantSecrets(ssm, config.MAILROOM_TENANT_SECRETS_PREFIX),
     ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
     logger,
+    count: (metric) => publish(metric, 1),
     settings: {
       defaultProvider: config.MAILROOM_PROVIDER,
       leaseMs: config.MAILROOM_LOCK_LEASE_MS,
@@ -126,9 +154,36 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
         baseSeconds: config.MAILROOM_RETRY_BASE_SECONDS,
         capSeconds: config.MAILROOM_RETRY_CAP_SECONDS,
       },
+      accountRetry: {
+        baseSeconds: config.MAILROOM_ACCOUNT_RETRY_BASE_SECONDS,
+        capSeconds: config.MAILROOM_ACCOUNT_RETRY_CAP_SECONDS,
+      },
+      recordRetryMs: config.MAILROOM_RECORD_RETRY_MS,
     },
   };
 }
 
 /** Built once per container; a failed build (e.g. GetAccount down at cold start) is tried again next time. */
 export const sendDeps = lazyDeps(() => createSendDeps(outboundConfig()));
+
+export function createDeadLetterDeps(config: OutboundConfig): DeadLetterDeps {
+  const b = base(config);
+  return { dlq: b.dlq, messages: b.messages, logger, count: (metric, value = 1) => publish(metric, value) };
+}
+
+export const deadLetterDeps = lazyDeps(() => createDeadLetterDeps(outboundConfig()));
+
+export function createSweepDeps(config: OutboundConfig): SweepDeps {
+  const b = base(config);
+  return {
+    messages: b.messages,
+    requests: b.requests,
+    enqueue: (m) => b.queue.enqueue(m),
+    logger,
+    gauge: (metric, value, unit) =>
+      publish(metric, value, unit === 'Seconds' ? MetricUnit.Seconds : MetricUnit.Count),
+    settings: { unsentAfterMinutes: config.MAILROOM_UNSENT_AFTER_MINUTES },
+  };
+}
+
+export const sweepDeps = lazyDeps(() => createSweepDeps(outboundConfig()));

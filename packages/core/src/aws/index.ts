@@ -16,5 +16,6 @@ export { DynamoDedupeLock } from '../dedupe/dynamo';
 export type { DynamoDedupeLockOptions } from '../dedupe/dynamo';
 export { DynamoMessageStore } from '../stores/messages/dynamo';
 export { DynamoSuppressionStore } from '../stores/suppression/dynamo';
+export { S3RequestStore } from '../stores/requests/s3';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';

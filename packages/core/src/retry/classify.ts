@@ -5,12 +5,15 @@ import { MailroomError } from '../errors';
  * - throttling: the provider or AWS asked us to slow down.
  * - transient: 5xx, timeout or network; the request may or may not have reached the provider, so a
  *   retry after a timeout can, rarely, send twice — the price of never losing mail.
- * - permanent: retrying cannot help (bad request, rejected message, suspended account).
+ * - account: the sending account or its configuration refuses everything (SES sending paused or account
+ *   suspended, access denied, a refused platform key, a configuration error): not a verdict on the mail.
+ *   Retried with a long backoff, since a person has to act before a retry can pass.
+ * - permanent: retrying cannot help (bad request, rejected message).
  * - unknown: not recognised; retried (see classifyError).
  */
 export interface ErrorClassification {
   retryable: boolean;
-  kind: 'throttling' | 'transient' | 'permanent' | 'unknown';
+  kind: 'throttling' | 'transient' | 'account' | 'permanent' | 'unknown';
   reason: string;
 }
 
@@ -50,19 +53,39 @@ const AWS_TRANSIENT = new Set([
 /**
  * SES v2 SendEmail errors that no retry fixes
  * (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html#API_SendEmail_Errors).
- * SendingPaused/AccountSuspended need a human; retrying would only burn the receive count.
  */
 const AWS_PERMANENT = new Set([
   'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'AccountSuspendedException',
-  'SendingPausedException',
   'BadRequestException',
   'NotFoundException',
   'ValidationException',
-  'AccessDeniedException',
   'ConditionalCheckFailedException',
 ]);
+/**
+ * Errors about the account, its credentials or its permissions, not about the mail: SES's
+ * SendingPaused, AccountSuspended and MailFromDomainNotVerified (same page as above), IAM's access denied,
+ * and credentials AWS does not accept
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html). One IAM mistake would
+ * otherwise fail every queued mail for good; they are retried with a long backoff instead.
+ */
+const AWS_ACCOUNT = new Set([
+  'SendingPausedException',
+  'AccountSuspendedException',
+  'MailFromDomainNotVerifiedException',
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
+/** Mailroom error codes whose kind is not read from `retryable` alone. */
+const CODE_KINDS: Record<string, ErrorClassification['kind']> = {
+  'PROVIDER.THROTTLED': 'throttling',
+  'REQUEST.RATE_LIMITED': 'throttling',
+  'PROVIDER.ACCOUNT': 'account',
+  'CONFIG.INVALID': 'account',
+};
 
 /** Node socket/DNS errors and undici (fetch) errors: the request may not have arrived. */
 const NETWORK_CODES = new Set([
@@ -95,6 +118,8 @@ const byStatus = (source: string, status: number, detail: string): ErrorClassifi
   if (status === 429) return verdict('throttling', `${source} 429 ${detail}`.trim());
   if (status >= 500 && status <= 599) return verdict('transient', `${source} ${status} ${detail}`.trim());
   if (status === 408) return verdict('transient', `${source} 408 ${detail}`.trim());
+  // Unauthenticated or not allowed: the credentials or their permissions, never the mail.
+  if (status === 401 || status === 403) return verdict('account', `${source} ${status} ${detail}`.trim());
   if (status >= 400 && status <= 499) return verdict('permanent', `${source} ${status} ${detail}`.trim());
   return undefined;
 };
@@ -130,6 +155,7 @@ const classifyAws = (err: Obj): ErrorClassification | undefined => {
   if (!isObj(err['$metadata'])) return undefined;
   const name = str(err['name']) ?? 'Error';
   const status = err['$metadata']['httpStatusCode'];
+  if (AWS_ACCOUNT.has(name)) return verdict('account', `AWS ${name}`);
   if (AWS_PERMANENT.has(name)) return verdict('permanent', `AWS ${name}`);
   if (name === 'TransactionCanceledException') return classifyCancelledTransaction(err);
   const retryable = err['$retryable'];
@@ -149,9 +175,10 @@ const classifyAws = (err: Obj): ErrorClassification | undefined => {
 /**
  * @sendgrid/mail rejects with a ResponseError: `code` is the HTTP status, `response.body.errors` the
  * reasons (https://github.com/sendgrid/sendgrid-nodejs/blob/main/packages/helpers/classes/response-error.js).
- * Its `name` is plain "Error", so it is recognised by shape. 429 and 5xx are retryable; other 4xx
- * (400 bad request, 401/403 key or permission, 413 too large) are not
- * (https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/responses).
+ * Its `name` is plain "Error", so it is recognised by shape. 429 and 5xx are retryable; 401/403 (the key
+ * or its permissions) are about the account, not the mail; other 4xx (400 bad request, 413 too large) are
+ * permanent (https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/responses).
+ * A tenant's own key is told apart by the caller (toProviderError), which knows whose key it sent with.
  */
 const classifySendGrid = (err: Obj): ErrorClassification | undefined => {
   const code = err['code'];
@@ -177,8 +204,7 @@ const classifyNetwork = (err: Obj): ErrorClassification | undefined => {
 
 const classifyKnown = (err: unknown, depth: number): ErrorClassification | undefined => {
   if (err instanceof MailroomError) {
-    const throttled = err.code === 'PROVIDER.THROTTLED' || err.code === 'REQUEST.RATE_LIMITED';
-    const kind = !err.retryable ? 'permanent' : throttled ? 'throttling' : 'transient';
+    const kind = !err.retryable ? 'permanent' : (CODE_KINDS[err.code] ?? 'transient');
     return { retryable: err.retryable, kind, reason: err.code };
   }
   if (!isObj(err)) return undefined;

@@ -4,5 +4,6 @@ export { InMemoryDedupeLock } from '../dedupe/memory';
 export { InMemoryMessageStore } from '../stores/messages/memory';
 export type { InMemoryWrite } from '../stores/messages/memory';
 export { InMemorySuppressionStore } from '../stores/suppression/memory';
+export { InMemoryRequestStore } from '../stores/requests/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
 export { lambdaContext, invokeHttp } from './lambda';

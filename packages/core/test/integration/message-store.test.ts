@@ -22,7 +22,7 @@ let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   db = await startDynamoDbLocal();
-  await createTable(db.endpoint, TABLE, ['gsi1', 'gsi2', 'gsi3']);
+  await createTable(db.endpoint, TABLE, ['gsi1', 'gsi2', 'gsi3', 'gsi4']);
   doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: db.endpoint });
 });
 afterAll(async () => {
@@ -151,6 +151,64 @@ describe.each<[string, () => Backend]>([
         event: { type: 'sent', provider: null, data: {} },
       }),
     ).rejects.toThrow();
+  });
+
+  it('moves a message only from the statuses it is told, and says when it did not', async () => {
+    const message = newMessage();
+    await store.create(message);
+    const failed = {
+      status: 'failed',
+      lastError: 'SEND.DEAD_LETTERED: x',
+      onlyFrom: ['queued', 'sending'],
+      event: { type: 'failed', provider: null, data: {} },
+    } as const;
+    await expect(store.transition(message.id, 'acme', failed)).resolves.toBe(true);
+    await expect(store.transition(message.id, 'acme', { ...failed, lastError: 'again' })).resolves.toBe(
+      false,
+    );
+    await expect(store.get(message.id)).resolves.toMatchObject({
+      status: 'failed',
+      lastError: 'SEND.DEAD_LETTERED: x',
+    });
+    await expect(types(message.id)).resolves.toEqual(['queued', 'failed']);
+    await expect(store.transition(newId(), 'acme', failed)).rejects.toThrow();
+  });
+
+  it('lists every tenant’s unsent mail created before a time, oldest first, and only while unsent', async () => {
+    const at = (minute: number) => `2020-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+    const [old, older, sending, recent] = [
+      newMessage({ createdAt: at(2), tenantId: 'globex' }),
+      newMessage({ createdAt: at(1) }),
+      newMessage({ createdAt: at(3) }),
+      newMessage({ createdAt: at(30) }),
+    ];
+    for (const m of [old, older, sending, recent]) await store.create(m);
+    const sent = newMessage({ createdAt: at(4) });
+    await store.create(sent);
+    const move = (id: string, status: 'sending' | 'sent' | 'queued', requeuedAt?: string) =>
+      store.transition(id, 'acme', {
+        status,
+        ...(requeuedAt && { requeuedAt }),
+        event: { type: status, provider: null, data: {} },
+      });
+    await move(sending.id, 'sending');
+    await move(sent.id, 'sent');
+    await move(old.id, 'queued', at(20));
+
+    const unsent = await store.listUnsent({ createdBefore: at(10), limit: 10 });
+    expect(unsent.map((m) => [m.id, m.status])).toEqual([
+      [older.id, 'queued'],
+      [old.id, 'queued'],
+      [sending.id, 'sending'],
+    ]);
+    expect(unsent[1]).toMatchObject({ tenantId: 'globex', createdAt: at(2), requeuedAt: at(20) });
+    expect(unsent[0]!.updatedAt).toEqual(expect.any(String));
+    await expect(store.listUnsent({ createdBefore: at(10), limit: 2 })).resolves.toHaveLength(2);
+
+    await move(older.id, 'sent');
+    await move(sent.id, 'queued'); // back in, e.g. retried by hand
+    const after = await store.listUnsent({ createdBefore: at(10), limit: 10 });
+    expect(after.map((m) => m.id)).toEqual([old.id, sending.id, sent.id]);
   });
 
   it('commits a joined lock completion with the transition, or neither', async () => {

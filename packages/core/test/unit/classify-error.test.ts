@@ -21,9 +21,11 @@ import {
 import {
   classifyError,
   ConfigError,
+  ProviderAccountError,
   ProviderRejectedError,
   ProviderThrottledError,
   ProviderUnavailableError,
+  TenantProviderKeyError,
   ValidationError,
 } from '../../src';
 
@@ -87,7 +89,19 @@ describe('classifyError', () => {
         kind: 'permanent',
       });
       expect(classifyError(new ValidationError('bad'))).toMatchObject({ retryable: false });
-      expect(classifyError(new ConfigError('missing'))).toMatchObject({ retryable: false });
+    });
+
+    it('reads account faults and configuration errors as account-level, retryable', () => {
+      expect(classifyError(new ProviderAccountError('paused'))).toEqual({
+        retryable: true,
+        kind: 'account',
+        reason: 'PROVIDER.ACCOUNT',
+      });
+      expect(classifyError(new ConfigError('missing'))).toMatchObject({ retryable: true, kind: 'account' });
+      expect(classifyError(new TenantProviderKeyError('revoked'))).toMatchObject({
+        retryable: false,
+        kind: 'permanent',
+      });
     });
   });
 
@@ -161,26 +175,44 @@ describe('classifyError', () => {
 
     it.each([
       ['MessageRejected', new MessageRejected({ ...meta(400), message: 'Email address is not verified.' })],
-      [
-        'MailFromDomainNotVerifiedException',
-        new MailFromDomainNotVerifiedException({ ...meta(400), message: '' }),
-      ],
-      ['AccountSuspendedException', new AccountSuspendedException({ ...meta(400), message: '' })],
-      ['SendingPausedException', new SendingPausedException({ ...meta(400), message: '' })],
       ['BadRequestException', new BadRequestException({ ...meta(400), message: 'Illegal address' })],
       [
         'NotFoundException',
         new NotFoundException({ ...meta(404), message: 'Configuration set does not exist' }),
       ],
       ['ConditionalCheckFailedException', new ConditionalCheckFailedException({ ...meta(400), message: '' })],
-      [
-        'an unknown 403',
-        new SESv2ServiceException({ name: 'Nope', $fault: 'client', ...meta(403), message: '' }),
-      ],
     ])('does not retry %s', (name, err) => {
       expect(classifyError(err)).toEqual({
         retryable: false,
         kind: 'permanent',
+        reason: expect.stringContaining(name.split(' ').pop()!),
+      });
+    });
+
+    it.each([
+      [
+        'MailFromDomainNotVerifiedException',
+        new MailFromDomainNotVerifiedException({ ...meta(400), message: '' }),
+      ],
+      ['AccountSuspendedException', new AccountSuspendedException({ ...meta(400), message: '' })],
+      ['SendingPausedException', new SendingPausedException({ ...meta(400), message: '' })],
+      [
+        'AccessDeniedException',
+        new SESv2ServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          ...meta(400),
+          message: '',
+        }),
+      ],
+      [
+        'an unknown 403',
+        new SESv2ServiceException({ name: 'Nope', $fault: 'client', ...meta(403), message: '' }),
+      ],
+    ])('retries %s as an account fault, not a verdict on the mail', (name, err) => {
+      expect(classifyError(err)).toEqual({
+        retryable: true,
+        kind: 'account',
         reason: expect.stringContaining(name.split(' ').pop()!),
       });
     });
@@ -224,7 +256,14 @@ describe('classifyError', () => {
       }
     });
 
-    it.each([400, 401, 403, 413])('does not retry %d, and gives SendGrid’s reason', (status) => {
+    it.each([401, 403])('retries %d (the key or its permissions) as an account fault', (status) => {
+      expect(classifyError(sendGridError(status, 'Unauthorized', 'bad key'))).toMatchObject({
+        retryable: true,
+        kind: 'account',
+      });
+    });
+
+    it.each([400, 413])('does not retry %d, and gives SendGrid’s reason', (status) => {
       const verdict = classifyError(
         sendGridError(status, 'Bad', 'The from address does not match a verified Sender Identity.'),
       );

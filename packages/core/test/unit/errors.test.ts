@@ -5,10 +5,15 @@ import {
   MailroomError,
   NotFoundError,
   PayloadTooLargeError,
+  ProviderAccountError,
+  ProviderError,
+  ProviderNoMessageIdError,
+  ProviderOutcomeUnknownError,
   ProviderRejectedError,
   ProviderThrottledError,
   ProviderUnavailableError,
   RateLimitedError,
+  TenantProviderKeyError,
   toHttpError,
   UnauthorizedError,
   ValidationError,
@@ -26,13 +31,31 @@ describe('MailroomError subclasses', () => {
     [ProviderThrottledError, 'PROVIDER.THROTTLED', 503, true],
     [ProviderUnavailableError, 'PROVIDER.UNAVAILABLE', 503, true],
     [ProviderRejectedError, 'PROVIDER.REJECTED', 502, false],
-    [ConfigError, 'CONFIG.INVALID', 500, false],
+    [ProviderOutcomeUnknownError, 'PROVIDER.OUTCOME_UNKNOWN', 504, true],
+    [ProviderAccountError, 'PROVIDER.ACCOUNT', 503, true],
+    [ProviderNoMessageIdError, 'PROVIDER.NO_MESSAGE_ID', 502, false],
+    [TenantProviderKeyError, 'TENANT.PROVIDER_KEY', 502, false],
+    [ConfigError, 'CONFIG.INVALID', 500, true],
   ] as const)('%p has code %s, status %d, retryable %p', (Cls, code, status, retryable) => {
     const err = new Cls('boom');
     expect(err).toBeInstanceOf(MailroomError);
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe(Cls.name);
     expect([err.code, err.httpStatus, err.retryable]).toEqual([code, status, retryable]);
+  });
+
+  it.each([
+    [ProviderThrottledError, 'refused'],
+    [ProviderUnavailableError, 'refused'],
+    [ProviderRejectedError, 'refused'],
+    [ProviderAccountError, 'refused'],
+    [TenantProviderKeyError, 'refused'],
+    [ProviderOutcomeUnknownError, 'unknown'],
+    [ProviderNoMessageIdError, 'accepted'],
+  ] as const)('%p says whether the provider may have the mail: %s', (Cls, outcome) => {
+    const err = new Cls('boom', { reason: 'SES Something' });
+    expect(err).toBeInstanceOf(ProviderError);
+    expect([err.sendOutcome, err.reason]).toEqual([outcome, 'SES Something']);
   });
 
   it('keeps the cause and the details', () => {

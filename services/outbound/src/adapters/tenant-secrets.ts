@@ -1,5 +1,5 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { ConfigError } from '@mailroom/core';
+import { TenantProviderKeyError } from '@mailroom/core';
 
 /**
  * Tenants' own provider keys in Parameter Store, one SecureString per tenant:
@@ -16,18 +16,22 @@ export class TenantSecrets {
     return `${this.prefix}/${tenantId}/sendgrid-api-key`;
   }
 
-  /** The tenant's SendGrid key; a missing parameter is a configuration error, which no retry fixes. */
+  /**
+   * The tenant's SendGrid key. A missing parameter is the tenant's to fix (TenantProviderKeyError: the mail
+   * fails at once, recoverable by a retry once the key is stored); the parameter's name goes to the log,
+   * never to the tenant's `lastError`.
+   */
   async sendgridApiKey(tenantId: string): Promise<string> {
     const name = this.parameterName(tenantId);
     try {
       const { Parameter } = await this.ssm.send(
         new GetParameterCommand({ Name: name, WithDecryption: true }),
       );
-      if (!Parameter?.Value) throw new ConfigError(`SSM parameter ${name} has no value`);
+      if (!Parameter?.Value) throw new TenantProviderKeyError(`SSM parameter ${name} has no value`);
       return Parameter.Value;
     } catch (err) {
       if ((err as Error).name !== 'ParameterNotFound') throw err;
-      throw new ConfigError(
+      throw new TenantProviderKeyError(
         `tenant ${tenantId} sends with its own SendGrid key, but SSM parameter ${name} does not exist`,
         { cause: err },
       );

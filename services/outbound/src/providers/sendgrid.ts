@@ -1,3 +1,4 @@
+import { ProviderNoMessageIdError } from '@mailroom/core';
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import { MESSAGE_ID_TAG, type MailProvider, type OutgoingMail, type ProviderCredentials } from './port';
@@ -31,7 +32,14 @@ export class SendGridProvider implements MailProvider {
   readonly name = 'sendgrid' as const;
   private readonly services = new Map<string, MailService>();
 
-  constructor(private readonly options: { apiKey?: string; baseUrl?: string; timeoutMs?: number }) {}
+  /** `apiKey`: the platform's key, or how to get it (Parameter Store, adapters/platform-key.ts). */
+  constructor(
+    private readonly options: {
+      apiKey?: string | (() => Promise<string>);
+      baseUrl?: string;
+      timeoutMs?: number;
+    },
+  ) {}
 
   private service(apiKey: string): MailService {
     let service = this.services.get(apiKey);
@@ -52,7 +60,8 @@ export class SendGridProvider implements MailProvider {
   }
 
   async send(mail: OutgoingMail, credentials?: ProviderCredentials): Promise<{ providerMessageId: string }> {
-    const apiKey = credentials?.apiKey ?? this.options.apiKey;
+    const platform = this.options.apiKey;
+    const apiKey = credentials?.apiKey ?? (typeof platform === 'function' ? await platform() : platform);
     if (!apiKey) throw new Error('No SendGrid API key: set SENDGRID_API_KEY or the tenant’s own key');
     const categories = Object.entries(mail.tags)
       .map(([name, value]) => `${name}:${value}`.slice(0, 255))
@@ -77,7 +86,8 @@ export class SendGridProvider implements MailProvider {
     } as Parameters<MailService['send']>[0]);
     const header = response.headers['x-message-id'];
     const providerMessageId = Array.isArray(header) ? header[0] : header;
-    if (!providerMessageId) throw new Error('SendGrid accepted the mail but returned no X-Message-Id');
+    if (!providerMessageId)
+      throw new ProviderNoMessageIdError('SendGrid accepted the mail but returned no X-Message-Id');
     return { providerMessageId: String(providerMessageId) };
   }
 }

@@ -1,4 +1,5 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { ProviderNoMessageIdError } from '@mailroom/core';
 import { formatMailbox, MESSAGE_ID_TAG, type MailProvider, type OutgoingMail } from './port';
 
 const utf8 = (Data: string) => ({ Data, Charset: 'UTF-8' });
@@ -51,7 +52,8 @@ export class SesProvider implements MailProvider {
         },
       }),
     );
-    if (!result.MessageId) throw new Error('SES accepted the mail but returned no MessageId');
+    if (!result.MessageId)
+      throw new ProviderNoMessageIdError('SES accepted the mail but returned no MessageId');
     return { providerMessageId: result.MessageId };
   }
 }

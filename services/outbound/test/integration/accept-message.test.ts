@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { ConflictError, SendQueueMessageSchema, ValidationError, type SendMailRequest } from '@mailroom/core';
-import { createS3Client, createSqsClient } from '@mailroom/core/aws';
+import { createS3Client, createSqsClient, S3RequestStore } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { acceptMessage, type AcceptDeps } from '../../src/accept-message';
 import { createHttpDeps } from '../../src/wiring';
@@ -56,6 +56,12 @@ describe('accept use case (DynamoDB Local, fauxqs)', () => {
     expect(parsed).toMatchObject({ version: 1, id: answer.id, tenantId: 'acme', subject: 'Welcome' });
     const stored = await deps.messages.get(answer.id);
     expect(stored).toMatchObject({ status: 'queued', tenantId: 'acme', enqueuedAt: expect.any(String) });
+    // The full request is kept in the requests bucket (what a retry or redrive re-sends).
+    const requests = new S3RequestStore(
+      createS3Client({ region: 'us-east-1', endpoint: cloud.endpoints.aws }),
+      cloud.outputs.outbound.RequestsBucketName!,
+    );
+    await expect(requests.get('acme', answer.id)).resolves.toEqual(parsed);
   });
 
   it('answers a repeated idempotency key with the same body with the first answer, enqueued once', async () => {

@@ -102,9 +102,12 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     expect((await accepted(message.subject)).map((m) => m.apiKeySha256)).toEqual([sha(DEV_SENDGRID_API_KEY)]);
   });
 
-  it('fails the mail, naming the parameter, when the tenant’s key was never stored', async () => {
+  it('fails the mail with TENANT.PROVIDER_KEY when the tenant’s key was never stored, without naming the parameter', async () => {
     const tenantId = await tenant('tenant');
-    await expectFailedAtOnce(queueMessage({ tenantId }), `${PREFIX}/${tenantId}/sendgrid-api-key`);
+    const message = queueMessage({ tenantId });
+    await expectFailedAtOnce(message, /^TENANT\.PROVIDER_KEY: the tenant’s own SendGrid key is missing/);
+    const { lastError } = (await deps.messages.get(message.id))!;
+    expect(lastError).not.toContain(PREFIX);
   });
 
   it('fails the mail without retrying when the tenant’s key was revoked', async () => {
@@ -112,7 +115,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     const { api_key, api_key_id } = await issueKey(tenantId);
     await storeKey(tenantId, api_key);
     expect((await sendgrid(`/v3/api_keys/${api_key_id}`, { method: 'DELETE' })).status).toBe(204);
-    await expectFailedAtOnce(queueMessage({ tenantId }), /SendGrid 401/);
+    await expectFailedAtOnce(queueMessage({ tenantId }), /^TENANT\.PROVIDER_KEY: .*\(SendGrid 401\)$/);
   });
 
   it('uses a key stored after a failed lookup, without waiting for the settings cache', async () => {

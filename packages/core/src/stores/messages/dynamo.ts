@@ -19,12 +19,29 @@ import {
   type MessageStore,
   type NewMessage,
   type Transition,
+  UNSENT_STATUSES,
+  type UnsentMessage,
 } from './port';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 const statusIndex = (tenantId: string, status: MessageStatus) => `T#${tenantId}#S#${status}`;
+
+/**
+ * gsi4 holds only unsent mail (`queued`, `sending`): `gsi4pk` is set while a message is unsent and
+ * removed once it is not, so the index stays as small as the mail in flight (a sparse index:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html).
+ * Its keys are spread over UNSENT_SHARDS partitions so a busy send path cannot make one hot: a GSI
+ * partition takes at most 1,000 writes per second, and every mail writes the index up to three times.
+ */
+const UNSENT_SHARDS = 8;
+const unsentShard = (id: string) => {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `UNSENT#${hash % UNSENT_SHARDS}`;
+};
+const isUnsent = (status: MessageStatus) => (UNSENT_STATUSES as readonly string[]).includes(status);
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 /** A single write's condition failed, or one of a transaction's. */
 const conditionFailed = (err: unknown) =>
@@ -54,6 +71,8 @@ export class DynamoMessageStore implements MessageStore {
       gsi1sk: created,
       gsi2pk: `T#${message.tenantId}`,
       gsi2sk: created,
+      gsi4pk: unsentShard(message.id),
+      gsi4sk: created,
     };
     const recipients = [...new Set(message.recipients.map((r) => r.toLowerCase()))].map((email) => ({
       pk: `MSG#${message.id}`,
@@ -213,8 +232,26 @@ export class DynamoMessageStore implements MessageStore {
       sets.push('lastError = :lastError');
       values[':lastError'] = change.lastError;
     }
+    if (change.requeuedAt !== undefined) {
+      sets.push('requeuedAt = :requeuedAt');
+      values[':requeuedAt'] = change.requeuedAt;
+    }
+    // In or out of the unsent index (gsi4); its sort key is the message's creation, as gsi1sk.
+    if (isUnsent(change.status)) {
+      sets.push('gsi4pk = :unsent', 'gsi4sk = gsi1sk');
+      values[':unsent'] = unsentShard(id);
+    }
+    const remove = isUnsent(change.status) ? '' : ' REMOVE gsi4pk';
     const add = change.countAttempt ? ' ADD attempts :one' : '';
     if (change.countAttempt) values[':one'] = 1;
+    let condition = 'attribute_exists(pk)';
+    if (change.onlyFrom) {
+      const from = change.onlyFrom.map((status, i) => {
+        values[`:from${i}`] = status;
+        return `:from${i}`;
+      });
+      condition += ` AND #status IN (${from.join(', ')})`;
+    }
     const own = 2; // the message update and its event come first
     try {
       await this.doc.send(
@@ -224,8 +261,10 @@ export class DynamoMessageStore implements MessageStore {
               Update: {
                 TableName: this.tableName,
                 Key: messageKey(id),
-                UpdateExpression: `SET ${sets.join(', ')}${add}`,
-                ConditionExpression: 'attribute_exists(pk)',
+                UpdateExpression: `SET ${sets.join(', ')}${remove}${add}`,
+                ConditionExpression: condition,
+                // Tells "not in onlyFrom" (an item comes back) from "no such message" (none does).
+                ...(change.onlyFrom && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
                 ExpressionAttributeNames: names,
                 ExpressionAttributeValues: values,
               },
@@ -243,9 +282,47 @@ export class DynamoMessageStore implements MessageStore {
     } catch (err) {
       const failed = (cancellationCodes(err) ?? []).findIndex((code) => code === 'ConditionalCheckFailed');
       if (failed >= own) return false;
+      if (failed === 0 && change.onlyFrom && cancelledItemExists(err, 0)) return false;
       throw err;
     }
     return true;
+  }
+
+  async listUnsent({
+    createdBefore,
+    limit,
+  }: {
+    createdBefore: string;
+    limit: number;
+  }): Promise<UnsentMessage[]> {
+    const shards = Array.from({ length: UNSENT_SHARDS }, (_, i) => `UNSENT#${i}`);
+    // Each shard is sorted by creation: the oldest `limit` of every shard hold the oldest `limit` overall.
+    const pages = await Promise.all(
+      shards.map((shard) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'gsi4',
+            KeyConditionExpression: 'gsi4pk = :shard AND gsi4sk < :before',
+            ExpressionAttributeValues: { ':shard': shard, ':before': createdBefore },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page) => page.Items ?? [])
+      .sort((a, b) => (String(a.gsi4sk) < String(b.gsi4sk) ? -1 : 1))
+      .slice(0, limit)
+      .map(({ id, tenantId, status, createdAt, updatedAt, enqueuedAt, requeuedAt }) => ({
+        id,
+        tenantId,
+        status,
+        createdAt,
+        updatedAt,
+        ...(enqueuedAt !== undefined && { enqueuedAt }),
+        ...(requeuedAt !== undefined && { requeuedAt }),
+      }));
   }
 
   async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
@@ -255,6 +332,12 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 }
+
+/** Whether the cancelled transaction's `index`th item existed (ReturnValuesOnConditionCheckFailure). */
+const cancelledItemExists = (err: unknown, index: number): boolean => {
+  const reasons = (err as { CancellationReasons?: { Item?: unknown }[] }).CancellationReasons ?? [];
+  return reasons[index]?.Item !== undefined;
+};
 
 function toRecord(item: Record<string, unknown>): MessageRecord {
   const {
@@ -266,6 +349,8 @@ function toRecord(item: Record<string, unknown>): MessageRecord {
     gsi2sk: _d,
     gsi3pk: _e,
     gsi3sk: _f,
+    gsi4pk: _g,
+    gsi4sk: _h,
     ...rest
   } = item;
   return rest as unknown as MessageRecord;

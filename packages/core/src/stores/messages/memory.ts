@@ -8,6 +8,8 @@ import {
   type MessageStore,
   type NewMessage,
   type Transition,
+  UNSENT_STATUSES,
+  type UnsentMessage,
 } from './port';
 
 /** A joined write an in-memory adapter can run: checked first, applied only if every check passed. */
@@ -85,6 +87,7 @@ export class InMemoryMessageStore implements MessageStore {
   ): Promise<boolean> {
     const found = this.messages.get(id);
     if (!found) throw new Error(`no message ${id}`);
+    if (change.onlyFrom && !change.onlyFrom.includes(found.status)) return false;
     const joined = alongside.map((w) => {
       if (!isInMemoryWrite(w)) throw new TypeError('InMemoryMessageStore joins only in-memory writes');
       return w;
@@ -98,12 +101,36 @@ export class InMemoryMessageStore implements MessageStore {
     if (change.providerMessageId !== undefined) found.providerMessageId = change.providerMessageId;
     if (change.lastError !== undefined) found.lastError = change.lastError;
     if (change.countAttempt) found.attempts += 1;
+    if (change.requeuedAt !== undefined) found.requeuedAt = change.requeuedAt;
     this.addEvent(id, { ...change.event, at, provider: change.event.provider ?? null });
     return true;
   }
 
   async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
     this.addEvent(id, { ...event, at: event.at ?? this.now().toISOString() });
+  }
+
+  async listUnsent({
+    createdBefore,
+    limit,
+  }: {
+    createdBefore: string;
+    limit: number;
+  }): Promise<UnsentMessage[]> {
+    const unsent = new Set<string>(UNSENT_STATUSES);
+    return [...this.messages.values()]
+      .filter((m) => unsent.has(m.status) && m.createdAt < createdBefore)
+      .sort((a, b) => (`${a.createdAt}#${a.id}` < `${b.createdAt}#${b.id}` ? -1 : 1))
+      .slice(0, limit)
+      .map(({ id, tenantId, status, createdAt, updatedAt, enqueuedAt, requeuedAt }) => ({
+        id,
+        tenantId,
+        status,
+        createdAt,
+        updatedAt,
+        ...(enqueuedAt !== undefined && { enqueuedAt }),
+        ...(requeuedAt !== undefined && { requeuedAt }),
+      }));
   }
 
   private record(message: NewMessage): void {

@@ -31,7 +31,17 @@ export interface MessageRecord extends NewMessage {
   lastError?: string | null;
   updatedAt: string;
   enqueuedAt?: string;
+  /** When the unsent-mail sweeper last put it back on the queue (it does so once, then gives up). */
+  requeuedAt?: string;
 }
+
+/** Mail not yet handed to a provider for good: `queued` or `sending` (listUnsent). */
+export const UNSENT_STATUSES = ['queued', 'sending'] as const satisfies readonly MessageStatus[];
+
+export type UnsentMessage = Pick<
+  MessageRecord,
+  'id' | 'tenantId' | 'status' | 'createdAt' | 'updatedAt' | 'enqueuedAt' | 'requeuedAt'
+>;
 
 export interface IdempotencyRecord {
   messageId: string;
@@ -45,6 +55,9 @@ export interface Transition {
   providerMessageId?: string;
   lastError?: string | null;
   countAttempt?: boolean;
+  /** Only if the message is in one of these statuses now; otherwise nothing is written (returns false). */
+  onlyFrom?: readonly MessageStatus[];
+  requeuedAt?: string;
 }
 
 /**
@@ -77,11 +90,17 @@ export interface MessageStore {
   /**
    * Moves a message to a new status and appends the event, atomically. `alongside` are writes of the
    * caller's that join the same atomic write: returns false, having written nothing, when one of their
-   * conditions failed. Throws when the message does not exist.
+   * conditions failed, or when the message is not in one of `change.onlyFrom`. Throws when the message
+   * does not exist.
    */
   transition(id: string, tenantId: string, change: Transition, alongside?: JoinedWrite[]): Promise<boolean>;
   /** Adds a timeline event without changing the status. */
   appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void>;
+  /**
+   * Every tenant's `queued` and `sending` mail created before `createdBefore` (ISO), oldest first, at
+   * most `limit`: what the sweeper looks at so that no mail stays unsent without anyone noticing.
+   */
+  listUnsent(options: { createdBefore: string; limit: number }): Promise<UnsentMessage[]>;
 }
 
 /** Idempotency records outlive the contract's 24 hours with margin. */

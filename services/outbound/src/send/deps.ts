@@ -1,0 +1,89 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  BackoffSecondsOptions,
+  DedupeLock,
+  JoinableCompletion,
+  MessageStore,
+  RequestStore,
+  SuppressionStore,
+} from '@mailroom/core';
+import type { AttachmentSource } from '../outgoing-mail';
+import type { MailProvider, ProviderName } from '../providers/port';
+import type { SendBudget } from '../rate/budget';
+import type { TenantSendSettings } from '../tenant-settings';
+
+/** One SQS record as the send use case needs it. */
+export interface SendRecord {
+  body: string;
+  receiptHandle: string;
+  /** SQS `ApproximateReceiveCount`: 1 on the first delivery. */
+  receiveCount: number;
+}
+
+export interface SendDeps {
+  messages: MessageStore;
+  suppressions: SuppressionStore;
+  /** Full requests (S3), written here for records that came straight onto the queue. */
+  requests: Pick<RequestStore, 'put'>;
+  /** A lock that can join the store's transaction saves a round trip per mail (JoinableCompletion). */
+  lock: DedupeLock & Partial<JoinableCompletion>;
+  providers: Partial<Record<ProviderName, MailProvider>>;
+  /** The send budgets of the platform's provider accounts. */
+  budgets: Partial<Record<ProviderName, SendBudget>>;
+  /** The send budget of a tenant's own provider account (one per account, shared like the platform's). */
+  accountBudget(provider: ProviderName, account: string): SendBudget | undefined;
+  attachments: AttachmentSource;
+  /** Undefined for a tenant that does not exist. */
+  tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
+  /** Pushes the record's next delivery out (SQS ChangeMessageVisibility). */
+  delay(receiptHandle: string, seconds: number): Promise<void>;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Counts an event for an alarm (CloudWatch EMF in the wiring), e.g. `ProviderAccountFaults`. */
+  count(metric: string): void;
+  /** Waits between attempts at a write that must not be lost (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Epoch milliseconds (tests pass a clock they control). */
+  now?: () => number;
+  settings: {
+    defaultProvider: ProviderName;
+    /** Longer than the function timeout, so a live worker never loses its lease. */
+    leaseMs: number;
+    /** The send queue's redrive `maxReceiveCount`: the last delivery before the DLQ. */
+    maxReceiveCount: number;
+    retry: Pick<BackoffSecondsOptions, 'baseSeconds' | 'capSeconds'>;
+    /** The long backoff of account-level faults (send/failure.ts). */
+    accountRetry: Pick<BackoffSecondsOptions, 'baseSeconds' | 'capSeconds'>;
+    /** How long the function keeps trying to record a send the provider accepted (send/record.ts). */
+    recordRetryMs: number;
+  };
+}
+
+/** `duplicate`: consumed without an attempt, because the mail already has its verdict or belongs to another. */
+export type SendOutcome = 'sent' | 'duplicate' | 'rejected' | 'suppressed' | 'failed';
+
+/** Thrown after the record's visibility was pushed out: report it as a batch item failure. */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+  constructor(
+    readonly delaySeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(`retry in ${delaySeconds}s`, options);
+  }
+}
+
+export const nowOf = (deps: Pick<SendDeps, 'now'>): number => (deps.now ?? Date.now)();
+export const sleepOf = (deps: Pick<SendDeps, 'sleep'>) =>
+  deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+/**
+ * The dedupe lock is taken on the message id, never on the idempotency key: an idempotency key binds
+ * for 48 hours and is then free for a new message with a new id, while a lock lives as long as any record
+ * of its message can still arrive. Keying the lock by the idempotency key made a key reused on day 3 find
+ * the first mail's `completed` lock and never send. Keys map to ids once, at accept (or in claim.ts for a
+ * record put straight on the queue).
+ */
+export const lockKeyOf = (message: { tenantId: string; id: string }) => ({
+  tenantId: message.tenantId,
+  idempotencyKey: message.id,
+});
