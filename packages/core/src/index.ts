@@ -14,6 +14,7 @@ export {
   ProviderThrottledError,
   ProviderUnavailableError,
   ProviderRejectedError,
+  SenderDomainNotVerifiedError,
   ConfigError,
   toHttpError,
 } from './errors';
@@ -57,6 +58,14 @@ export {
   base64DecodedLength,
 } from './schemas/attachments';
 export type { Attachment, AttachmentUploadRequest } from './schemas/attachments';
+export {
+  DomainNameSchema,
+  normalizeDomain,
+  emailDomain,
+  domainAndParents,
+  isSameOrSubdomain,
+  MAX_DOMAIN_LENGTH,
+} from './schemas/domain';
 export {
   SendMailRequestSchema,
   SendQueueMessageSchema,
@@ -107,6 +116,13 @@ export type {
 } from './stores/messages/port';
 export type { SuppressionStore } from './stores/suppression/port';
 export type { TenantStore } from './stores/tenants/port';
+export type {
+  DomainStore,
+  DomainRecord,
+  DomainStatus,
+  DomainUpdate,
+  DomainPage,
+} from './stores/domains/port';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';
 export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';

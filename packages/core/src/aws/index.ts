@@ -17,4 +17,5 @@ export type { DynamoDedupeLockOptions } from '../dedupe/dynamo';
 export { DynamoMessageStore } from '../stores/messages/dynamo';
 export { DynamoSuppressionStore } from '../stores/suppression/dynamo';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
+export { DynamoDomainStore } from '../stores/domains/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';

@@ -5,4 +5,5 @@ export { InMemoryMessageStore } from '../stores/messages/memory';
 export type { InMemoryWrite } from '../stores/messages/memory';
 export { InMemorySuppressionStore } from '../stores/suppression/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
+export { InMemoryDomainStore } from '../stores/domains/memory';
 export { lambdaContext, invokeHttp } from './lambda';

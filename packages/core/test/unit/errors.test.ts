@@ -9,6 +9,7 @@ import {
   ProviderThrottledError,
   ProviderUnavailableError,
   RateLimitedError,
+  SenderDomainNotVerifiedError,
   toHttpError,
   UnauthorizedError,
   ValidationError,
@@ -26,6 +27,7 @@ describe('MailroomError subclasses', () => {
     [ProviderThrottledError, 'PROVIDER.THROTTLED', 503, true],
     [ProviderUnavailableError, 'PROVIDER.UNAVAILABLE', 503, true],
     [ProviderRejectedError, 'PROVIDER.REJECTED', 502, false],
+    [SenderDomainNotVerifiedError, 'SENDER.DOMAIN_NOT_VERIFIED', 403, false],
     [ConfigError, 'CONFIG.INVALID', 500, false],
   ] as const)('%p has code %s, status %d, retryable %p', (Cls, code, status, retryable) => {
     const err = new Cls('boom');
