@@ -65,6 +65,7 @@ export {
   domainAndParents,
   isSameOrSubdomain,
   MAX_DOMAIN_LENGTH,
+  SES_IDENTITY_TAGS,
 } from './schemas/domain';
 export {
   SendMailRequestSchema,

@@ -5,7 +5,7 @@ export { DEFAULT_PORTS, SERVICE_NAMES, portEnvName, PortError } from './ports';
 export type { Ports, PortName, ServiceName } from './ports';
 export { DEV_SENDGRID_API_KEY, LOCAL_REGION } from './env';
 export type { Endpoints } from './env';
-export { DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
+export { DEV_DOMAINS, DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
 export { parseFaults, FaultsSyntaxError } from './faults';
 export type { Faults } from './faults';
 export { JavaMissingError, JAVA_MISSING } from './emulators/dynamodb';

@@ -62,3 +62,9 @@ export function domainAndParents(domain: string): string[] {
 /** Whether `domain` is `parent` or lies under it (label by label). */
 export const isSameOrSubdomain = (domain: string, parent: string): boolean =>
   domain === parent || domain.endsWith(`.${parent}`);
+
+/**
+ * Tags on the SES identity of every domain Mailroom creates (docs/design-notes.md): whose it is, so an
+ * identity that already exists in the account is taken over only by the stage and tenant that made it.
+ */
+export const SES_IDENTITY_TAGS = { stage: 'mailroom:stage', tenant: 'mailroom:tenant' } as const;
