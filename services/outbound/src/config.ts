@@ -9,6 +9,10 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_TENANTS_TABLE: z.string().min(1),
   MAILROOM_SEND_QUEUE_URL: z.string().url(),
   MAILROOM_ATTACHMENTS_BUCKET: z.string().min(1),
+  /** The deployment's stage: tags the SES identities of tenants' domains (docs/design-notes.md). */
+  MAILROOM_STAGE: z.string().min(1),
+  /** A pending domain is read again from SES at most this often by lists and the accept check. */
+  MAILROOM_DOMAIN_REFRESH_SECONDS: positive.default(60),
   MAILROOM_PROVIDER: z.enum(['ses', 'sendgrid']).default('ses'),
   MAILROOM_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Sends per second through SES; unset means "ask SES" (GetAccount's MaxSendRate) at cold start. */

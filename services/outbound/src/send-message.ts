@@ -12,6 +12,8 @@ import {
   type SuppressionStore,
 } from '@mailroom/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { rejectUnverifiedSender } from './domains/reject-sender';
+import type { SenderCheck } from './domains/sender-check';
 import { recipientsOf, toOutgoingMail, type AttachmentSource } from './outgoing-mail';
 import type { MailProvider, ProviderName } from './providers/port';
 import type { SendBudget } from './rate/budget';
@@ -38,6 +40,8 @@ export interface SendDeps {
   attachments: AttachmentSource;
   /** Undefined for a tenant that does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
+  /** The `from` domain (or a parent) must be a verified domain of the tenant (domains/sender-check.ts). */
+  checkSender: SenderCheck;
   /** Pushes the record's next delivery out (SQS ChangeMessageVisibility). */
   delay(receiptHandle: string, seconds: number): Promise<void>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -158,6 +162,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     await deps.delay(record.receiptHandle, seconds);
     throw new RetryLaterError(seconds);
   }
+  if (await rejectUnverifiedSender(message, lockKey, claim.owner, deps)) return 'rejected';
 
   const suppressed = suppression.value;
   if (recipients.every((r) => suppressed.has(r.toLowerCase()))) {

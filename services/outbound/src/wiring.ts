@@ -9,6 +9,7 @@ import {
   createSqsClient,
   createSsmClient,
   DynamoDedupeLock,
+  DynamoDomainStore,
   DynamoMessageStore,
   DynamoSuppressionStore,
   DynamoTenantStore,
@@ -17,8 +18,12 @@ import { httpStack } from '@mailroom/core/http';
 import type { AcceptDeps } from './accept-message';
 import { AttachmentsBucket } from './adapters/attachments';
 import { SendQueue } from './adapters/send-queue';
+import { SesIdentityAdapter } from './adapters/ses-identities';
 import { TenantSecrets } from './adapters/tenant-secrets';
 import { outboundConfig, type OutboundConfig } from './config';
+import type { DomainDeps } from './domains/deps';
+import { refreshDomain } from './domains/refresh-domain';
+import { senderDomainCheck } from './domains/sender-check';
 import type { ProviderName } from './providers/port';
 import { SendGridProvider } from './providers/sendgrid';
 import { SesProvider } from './providers/ses';
@@ -41,16 +46,34 @@ function base(config: OutboundConfig) {
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     suppressions: new DynamoSuppressionStore(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    domains: new DynamoDomainStore(doc, config.MAILROOM_TENANTS_TABLE),
     queue: new SendQueue(createSqsClient(aws), config.MAILROOM_SEND_QUEUE_URL),
     attachments: new AttachmentsBucket(createS3Client(aws), config.MAILROOM_ATTACHMENTS_BUCKET),
   };
 }
 
-export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> & { accept: AcceptDeps } {
+export function createHttpDeps(
+  config: OutboundConfig,
+): ReturnType<typeof base> & { accept: AcceptDeps; domainApi: DomainDeps } {
   const b = base(config);
+  const domainApi: DomainDeps = {
+    domains: b.domains,
+    identities: new SesIdentityAdapter(
+      createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT }),
+    ),
+    region: config.AWS_REGION,
+    stage: config.MAILROOM_STAGE,
+    refreshAfterMs: config.MAILROOM_DOMAIN_REFRESH_SECONDS * 1000,
+    logger,
+  };
   return {
     ...b,
+    domainApi,
     accept: {
+      checkSender: senderDomainCheck({
+        domains: b.domains,
+        refresh: { domain: (r) => refreshDomain(r, domainApi), afterMs: domainApi.refreshAfterMs },
+      }),
       messages: b.messages,
       enqueue: (m) => b.queue.enqueue(m),
       attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
@@ -117,6 +140,8 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       ),
     ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
+    // No SES refresh here: the send role reads domains only, and SES itself refuses unverified senders.
+    checkSender: senderDomainCheck({ domains: b.domains }),
     logger,
     settings: {
       defaultProvider: config.MAILROOM_PROVIDER,
