@@ -77,7 +77,7 @@ function refusal(domain: string, held: DomainRecord[]): string {
   }
   const failed = held.find((record) => record.status === 'failed');
   if (failed) {
-    return `verification of ${failed.domain} failed: check its DNS records (GET /v1/domains/${failed.domain}), or add it again`;
+    return `verification of ${failed.domain} failed: check its DNS records (GET /v1/domains/${failed.domain}); to start over, delete it and add it again`;
   }
   return `${domain} is not a sending domain of this tenant: add it (or a parent) with POST /v1/domains and publish its DNS records`;
 }
