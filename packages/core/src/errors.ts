@@ -113,6 +113,16 @@ export abstract class ProviderError extends MailroomError {
   }
 }
 
+/**
+ * The `from` address's domain, and every parent of it, is not a verified sending domain of the tenant
+ * (docs/contract.md, `POST /v1/messages`). Retrying cannot help until the tenant verifies the domain.
+ */
+export class SenderDomainNotVerifiedError extends MailroomError {
+  readonly code = 'SENDER.DOMAIN_NOT_VERIFIED';
+  readonly retryable = false;
+  readonly httpStatus = 403;
+}
+
 /** The provider (SES, SendGrid) asked us to slow down: try again later. */
 export class ProviderThrottledError extends ProviderError {
   readonly code = 'PROVIDER.THROTTLED';

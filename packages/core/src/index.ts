@@ -19,6 +19,7 @@ export {
   ProviderAccountError,
   ProviderNoMessageIdError,
   TenantProviderKeyError,
+  SenderDomainNotVerifiedError,
   ConfigError,
   toHttpError,
 } from './errors';
@@ -64,6 +65,15 @@ export {
   base64DecodedLength,
 } from './schemas/attachments';
 export type { Attachment, AttachmentUploadRequest } from './schemas/attachments';
+export {
+  DomainNameSchema,
+  normalizeDomain,
+  emailDomain,
+  domainAndParents,
+  isSameOrSubdomain,
+  MAX_DOMAIN_LENGTH,
+  SES_IDENTITY_TAGS,
+} from './schemas/domain';
 export {
   SendMailRequestSchema,
   SendQueueMessageSchema,
@@ -119,6 +129,13 @@ export type { SuppressionStore } from './stores/suppression/port';
 export type { RequestStore } from './stores/requests/port';
 export { requestKey } from './stores/requests/port';
 export type { TenantStore } from './stores/tenants/port';
+export type {
+  DomainStore,
+  DomainRecord,
+  DomainStatus,
+  DomainUpdate,
+  DomainPage,
+} from './stores/domains/port';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';
 export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';

@@ -7,7 +7,7 @@ export { findHolder, killCommand, stopHolders } from './holders';
 export type { PortHolder } from './holders';
 export { DEV_SENDGRID_API_KEY, LOCAL_REGION } from './env';
 export type { Endpoints } from './parts';
-export { DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
+export { DEV_DOMAINS, DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
 export { parseFaults, FaultsSyntaxError } from './faults';
 export type { Faults } from './faults';
 export { startDynamoDbFaultProxy, UnknownOperationError } from './standins/dynamodb-proxy';

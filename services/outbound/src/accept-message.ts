@@ -7,9 +7,12 @@ import {
   type SendMailRequest,
   type SendQueueMessage,
 } from '@mailroom/core';
+import type { SenderCheck } from './domains/sender-check';
 
 export interface AcceptDeps {
   messages: MessageStore;
+  /** 403 SENDER.DOMAIN_NOT_VERIFIED unless `from` is in a verified domain of the tenant (domains/sender-check.ts). */
+  checkSender: SenderCheck;
   /** Size in bytes of an uploaded attachment the tenant owns, or undefined when there is none. */
   attachmentSize(tenantId: string, key: string): Promise<number | undefined>;
   enqueue(message: SendQueueMessage): Promise<void>;
@@ -54,6 +57,7 @@ export async function acceptMessage(
   deps: AcceptDeps,
 ): Promise<{ id: string; status: 'queued' }> {
   const { tenantId, request, idempotencyKey } = input;
+  await deps.checkSender(tenantId, request.from); // before anything is recorded or queued
   await checkAttachments(input, deps);
   const now = (deps.now ?? (() => new Date()))();
   const hash = bodyHash(request);

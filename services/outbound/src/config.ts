@@ -20,6 +20,8 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
    * a DLQ keeps the first enqueue time), and what it refers to must outlive it.
    */
   MAILROOM_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(15).default(30),
+  /** A pending domain is read again from SES at most this often by lists and the accept check. */
+  MAILROOM_DOMAIN_REFRESH_SECONDS: positive.default(60),
   MAILROOM_PROVIDER: z.enum(['ses', 'sendgrid']).default('ses'),
   MAILROOM_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Sends per second through SES; unset means "ask SES" (GetAccount's MaxSendRate) at cold start. */

@@ -9,6 +9,7 @@ import {
   type SendOutcome,
   type SendRecord,
 } from './send/deps';
+import { rejectUnverifiedSender } from './domains/reject-sender';
 import { handleFailure } from './send/failure';
 import { parseRecord, rejectInvalid } from './send/parse';
 import { callProvider } from './send/provider-call';
@@ -70,6 +71,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     throw new RetryLaterError(seconds);
   }
   const held = { message, owner: claim.owner };
+  if (await rejectUnverifiedSender(held, deps)) return 'rejected';
 
   const suppressed = suppression.value;
   if (recipients.every((r) => suppressed.has(r.toLowerCase()))) {

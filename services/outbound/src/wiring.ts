@@ -9,6 +9,7 @@ import {
   createSqsClient,
   createSsmClient,
   DynamoDedupeLock,
+  DynamoDomainStore,
   DynamoMessageStore,
   DynamoSuppressionStore,
   DynamoTenantStore,
@@ -20,8 +21,12 @@ import { AttachmentsBucket } from './adapters/attachments';
 import { DeadLetterQueue } from './adapters/dead-letter-queue';
 import { platformSendGridKey } from './adapters/platform-key';
 import { SendQueue } from './adapters/send-queue';
+import { SesIdentityAdapter } from './adapters/ses-identities';
 import { TenantSecrets } from './adapters/tenant-secrets';
 import { outboundConfig, type OutboundConfig } from './config';
+import type { DomainDeps } from './domains/deps';
+import { refreshDomain } from './domains/refresh-domain';
+import { senderDomainCheck } from './domains/sender-check';
 import type { ProviderName } from './providers/port';
 import { SendGridProvider } from './providers/sendgrid';
 import { SesProvider } from './providers/ses';
@@ -62,6 +67,7 @@ function base(config: OutboundConfig) {
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     suppressions: new DynamoSuppressionStore(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    domains: new DynamoDomainStore(doc, config.MAILROOM_TENANTS_TABLE),
     queue: new SendQueue(sqs, config.MAILROOM_SEND_QUEUE_URL),
     dlq: new DeadLetterQueue(sqs, config.MAILROOM_SEND_DLQ_URL),
     requests: new S3RequestStore(createS3Client(aws), config.MAILROOM_REQUESTS_BUCKET),
@@ -69,11 +75,28 @@ function base(config: OutboundConfig) {
   };
 }
 
-export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> & { accept: AcceptDeps } {
+export function createHttpDeps(
+  config: OutboundConfig,
+): ReturnType<typeof base> & { accept: AcceptDeps; domainApi: DomainDeps } {
   const b = base(config);
+  const domainApi: DomainDeps = {
+    domains: b.domains,
+    identities: new SesIdentityAdapter(
+      createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT }),
+    ),
+    region: config.AWS_REGION,
+    stage: config.MAILROOM_STAGE,
+    refreshAfterMs: config.MAILROOM_DOMAIN_REFRESH_SECONDS * 1000,
+    logger,
+  };
   return {
     ...b,
+    domainApi,
     accept: {
+      checkSender: senderDomainCheck({
+        domains: b.domains,
+        refresh: { domain: (r) => refreshDomain(r, domainApi), afterMs: domainApi.refreshAfterMs },
+      }),
       messages: b.messages,
       enqueue: (m) => b.queue.enqueue(m),
       storeRequest: (m) => b.requests.put(m),
@@ -144,6 +167,8 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       new TenantSecrets(ssm, config.MAILROOM_TENANT_SECRETS_PREFIX),
     ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
+    // No SES refresh here: the send role reads domains only, and SES itself refuses unverified senders.
+    checkSender: senderDomainCheck({ domains: b.domains }),
     logger,
     count: (metric) => publish(metric, 1),
     settings: {

@@ -18,4 +18,5 @@ export { DynamoMessageStore } from '../stores/messages/dynamo';
 export { DynamoSuppressionStore } from '../stores/suppression/dynamo';
 export { S3RequestStore } from '../stores/requests/s3';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
+export { DynamoDomainStore } from '../stores/domains/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';

@@ -8,3 +8,4 @@ export * from './send-mail';
 export * from './size';
 export * from './issues';
 export * as limits from './limits';
+export * from './domain';

@@ -6,4 +6,5 @@ export type { InMemoryWrite } from '../stores/messages/memory';
 export { InMemorySuppressionStore } from '../stores/suppression/memory';
 export { InMemoryRequestStore } from '../stores/requests/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
+export { InMemoryDomainStore } from '../stores/domains/memory';
 export { lambdaContext, invokeHttp } from './lambda';

@@ -14,6 +14,7 @@ import {
   ProviderUnavailableError,
   RateLimitedError,
   TenantProviderKeyError,
+  SenderDomainNotVerifiedError,
   toHttpError,
   UnauthorizedError,
   ValidationError,
@@ -35,6 +36,7 @@ describe('MailroomError subclasses', () => {
     [ProviderAccountError, 'PROVIDER.ACCOUNT', 503, true],
     [ProviderNoMessageIdError, 'PROVIDER.NO_MESSAGE_ID', 502, false],
     [TenantProviderKeyError, 'TENANT.PROVIDER_KEY', 502, false],
+    [SenderDomainNotVerifiedError, 'SENDER.DOMAIN_NOT_VERIFIED', 403, false],
     [ConfigError, 'CONFIG.INVALID', 500, true],
   ] as const)('%p has code %s, status %d, retryable %p', (Cls, code, status, retryable) => {
     const err = new Cls('boom');

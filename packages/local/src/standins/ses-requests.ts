@@ -11,6 +11,8 @@ export interface SesSend {
   api: SesApi;
   /** One list per message SES will send (bulk sends one per entry). */
   recipients: string[][];
+  /** The From address as sent (FromEmailAddress, Source, or a raw message's From header). */
+  from?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -35,6 +37,15 @@ export function rawRecipients(mime: string): string[] {
     .flatMap((line) => line.slice(line.indexOf(':') + 1).match(/[^\s<>,;:"]+@[^\s<>,;:"]+/g) ?? []);
 }
 
+/** A raw MIME message's From header, unfolded. */
+export function rawFrom(mime: string): string | undefined {
+  const head = (mime.split(/\r?\n\r?\n/)[0] ?? '').replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => /^from:/i.test(l));
+  return line?.slice(line.indexOf(':') + 1).trim();
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
 const fromBase64 = (v: unknown): string =>
   typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '';
 
@@ -50,12 +61,19 @@ export function readSesSend(
     const json = parseJson(body);
     const explicit = destination(json.Destination);
     const raw = asObject(asObject(json.Content).Raw);
-    return { api: 'v2', recipients: [explicit.length > 0 ? explicit : rawRecipients(fromBase64(raw.Data))] };
-  }
-  if (path === '/v2/email/outbound-bulk-emails') {
-    const entries = asObject(parseJson(body)).BulkEmailEntries;
+    const mime = raw.Data === undefined ? '' : fromBase64(raw.Data);
     return {
       api: 'v2',
+      recipients: [explicit.length > 0 ? explicit : rawRecipients(mime)],
+      from: text(json.FromEmailAddress) ?? rawFrom(mime),
+    };
+  }
+  if (path === '/v2/email/outbound-bulk-emails') {
+    const json = parseJson(body);
+    const entries = json.BulkEmailEntries;
+    return {
+      api: 'v2',
+      from: text(json.FromEmailAddress),
       recipients: (Array.isArray(entries) ? entries : []).map((e) => destination(asObject(e).Destination)),
     };
   }
@@ -66,8 +84,9 @@ export function readSesSend(
     const listed = [...form.entries()]
       .filter(([k]) => /^(Destination\.(To|Cc|Bcc)Addresses|Destinations)\.member\.\d+$/.test(k))
       .map(([, v]) => v);
-    const recipients = listed.length > 0 ? listed : rawRecipients(fromBase64(form.get('RawMessage.Data')));
-    return { api: 'v1', recipients: [recipients] };
+    const mime = fromBase64(form.get('RawMessage.Data'));
+    const recipients = listed.length > 0 ? listed : rawRecipients(mime);
+    return { api: 'v1', recipients: [recipients], from: text(form.get('Source')) ?? rawFrom(mime) };
   }
   return undefined;
 }

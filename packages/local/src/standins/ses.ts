@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
 import { pickFault, type Fault, type Random } from '../faults';
 import { closeServer, listen, readBody, sendJson, type RunningServer } from './http';
+import { sesIdentities, type SesIdentitiesOptions } from './ses-identities';
 import { readSesSend, sentMessageIds, sesError, type SesErrorAnswer } from './ses-requests';
 import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
 
@@ -20,6 +21,8 @@ export interface SesStandInOptions {
   random?: Random;
   /** A sending quota (mails per second, over any one-second window); above it SES throttles. */
   maxSendRate?: number;
+  /** Email identities and their verification delay (ses-identities.ts); sends need a verified one. */
+  identities?: SesIdentitiesOptions;
 }
 
 export interface SesStandIn extends RunningServer {
@@ -42,6 +45,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   const faults = options.faults ?? { throttle: 0, '5xx': 0 };
   const random = options.random ?? Math.random;
   const quota = slidingWindow(options.maxSendRate);
+  const identities = sesIdentities(options.identities);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -52,6 +56,8 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     if (method === 'POST' && path === '/clear-store') events.length = 0;
 
     const body = await readBody(req, BODY_LIMIT);
+    const identity = identities.handle(method, path, body);
+    if (identity) return answer(res, identity);
     const send = readSesSend(method, path, req.headers['content-type'] ?? '', body);
     if (!send) {
       await forward(req, body, res);
@@ -78,6 +84,8 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
         sesError(send.api, 429, 'TooManyRequestsException', 'Maximum sending rate exceeded.'),
       );
     }
+    const unverified = identities.refusal(send.from);
+    if (unverified) return answer(res, sesError(send.api, 400, 'MessageRejected', unverified));
     const rejected = send.recipients.flat().filter(isRejected);
     if (rejected.length > 0) {
       const text = `Recipient address rejected: ${rejected.join(', ')} (${REJECT_DOMAIN} accepts no mail).`;

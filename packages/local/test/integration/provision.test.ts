@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createDynamoDocumentClient, DynamoTenantStore } from '@mailroom/core/aws';
+import { createDynamoDocumentClient, DynamoDomainStore, DynamoTenantStore } from '@mailroom/core/aws';
 import {
   applyPlan,
+  DEV_DOMAINS,
   emulatorClients,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
@@ -120,6 +121,16 @@ describe('local cloud without services', () => {
     await client.send(get);
     client.destroy();
     expect(cloud.endpoints.dynamodbLocal).not.toBe(cloud.endpoints.dynamodb);
+  });
+
+  it("seeds the dev tenants' sending domains verified, each held by its tenant", async () => {
+    const doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: cloud.endpoints.dynamodb });
+    const domains = new DynamoDomainStore(doc, cloud.outputs.outbound.TenantsTableName as string);
+    const found = await domains.lookup(DEV_DOMAINS.map((d) => d.domain));
+    expect(found.map((d) => [d.domain, d.tenantId, d.status])).toEqual(
+      DEV_DOMAINS.map((d) => [d.domain, d.tenantId, 'verified']),
+    );
+    doc.destroy();
   });
 
   it('hands out env that points at its own emulators', () => {

@@ -28,6 +28,8 @@ describe('SES stand-in', () => {
       port: 0,
       faults: { throttle: 0.1, '5xx': 0.1 },
       random: () => draws.shift() ?? 0.99,
+      // SES sends only from verified identities (ses-identities.test.ts pins that rule).
+      identities: { verified: [{ identity: 'example.com' }] },
     });
     client = new SESv2Client({
       endpoint: `http://127.0.0.1:${ses.port}`,

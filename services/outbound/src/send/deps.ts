@@ -7,6 +7,7 @@ import type {
   RequestStore,
   SuppressionStore,
 } from '@mailroom/core';
+import type { SenderCheck } from '../domains/sender-check';
 import type { AttachmentSource } from '../outgoing-mail';
 import type { MailProvider, ProviderName } from '../providers/port';
 import type { SendBudget } from '../rate/budget';
@@ -35,6 +36,8 @@ export interface SendDeps {
   attachments: AttachmentSource;
   /** Undefined for a tenant that does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
+  /** The `from` domain (or a parent) must be a verified domain of the tenant (domains/sender-check.ts). */
+  checkSender: SenderCheck;
   /** Pushes the record's next delivery out (SQS ChangeMessageVisibility). */
   delay(receiptHandle: string, seconds: number): Promise<void>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;

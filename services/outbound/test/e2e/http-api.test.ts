@@ -275,7 +275,10 @@ describe('outbound HTTP API end to end (serverless-offline)', () => {
     expect((await errorOf(conflict)).code).toBe('RESOURCE.CONFLICT');
 
     // Keys are per tenant: globex may use acme's key for its own mail.
-    const globex = await post(mail, { key: globexKey, idempotencyKey: key });
+    const globex = await post(
+      { ...mail, from: 'shop@globex.example' },
+      { key: globexKey, idempotencyKey: key },
+    );
     expect(globex.status).toBe(202);
     const globexAnswer = (await globex.json()) as { id: string };
     expect(globexAnswer.id).not.toBe(answer.id);

@@ -123,6 +123,20 @@ describe('outbound HTTP handlers', () => {
       400,
       'REQUEST.INVALID',
     ],
+    [
+      "a from in another tenant's domain",
+      JSON.stringify({ ...valid, from: 'billing@globex.example' }),
+      {},
+      403,
+      'SENDER.DOMAIN_NOT_VERIFIED',
+    ],
+    [
+      'a from in a domain nobody verified, through SendGrid',
+      JSON.stringify({ ...valid, from: 'billing@unknown.example', provider: 'sendgrid' }),
+      {},
+      403,
+      'SENDER.DOMAIN_NOT_VERIFIED',
+    ],
     ['an unknown API key', JSON.stringify(valid), { authorization: 'Bearer nope' }, 401, 'AUTH.UNAUTHORIZED'],
     ['no Authorization header', JSON.stringify(valid), { authorization: '' }, 401, 'AUTH.UNAUTHORIZED'],
   ];

@@ -1,6 +1,12 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { ConflictError, SendQueueMessageSchema, ValidationError, type SendMailRequest } from '@mailroom/core';
+import {
+  ConflictError,
+  SenderDomainNotVerifiedError,
+  SendQueueMessageSchema,
+  ValidationError,
+  type SendMailRequest,
+} from '@mailroom/core';
 import { createS3Client, createSqsClient, S3RequestStore } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { acceptMessage, type AcceptDeps } from '../../src/accept-message';
@@ -101,7 +107,7 @@ describe('accept use case (DynamoDB Local, fauxqs)', () => {
       deps,
     );
     const globex = await acceptMessage(
-      { tenantId: 'globex', request: request(), idempotencyKey: 'shared' },
+      { tenantId: 'globex', request: request({ from: 'app@globex.example' }), idempotencyKey: 'shared' },
       deps,
     );
     expect(globex.id).not.toBe(acme.id);
@@ -124,6 +130,33 @@ describe('accept use case (DynamoDB Local, fauxqs)', () => {
     const queued = await drainQueue();
     expect(queued).toEqual([expect.objectContaining({ id: replay.id, idempotencyKey: 'order-3' })]);
     expect((await deps.messages.get(replay.id))?.enqueuedAt).toEqual(expect.any(String));
+  });
+
+  it("refuses mail from another tenant's domain (403) and from a look-alike, recording and queuing nothing", async () => {
+    for (const from of [
+      'billing@globex.example',
+      'billing@evilacme.example',
+      { email: 'x@globex.localhost' },
+    ]) {
+      for (const provider of [undefined, 'sendgrid' as const]) {
+        const attempt = acceptMessage(
+          {
+            tenantId: 'acme',
+            request: request({ from, ...(provider && { provider }) }),
+            idempotencyKey: 'evil',
+          },
+          deps,
+        );
+        await expect(attempt).rejects.toBeInstanceOf(SenderDomainNotVerifiedError);
+      }
+    }
+    expect(await drainQueue()).toHaveLength(0);
+    // The idempotency key was never claimed: the same key with a good body goes through.
+    const ok = await acceptMessage(
+      { tenantId: 'acme', request: request({ from: 'billing@mail.acme.example' }), idempotencyKey: 'evil' },
+      deps,
+    );
+    expect(ok.status).toBe('queued');
   });
 
   it('refuses attachment keys of another tenant and keys never uploaded, storing nothing', async () => {

@@ -74,6 +74,44 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
   });
 
+  it.each(['ses', 'sendgrid'] as const)(
+    'rejects a queue record from a domain the tenant has not verified, sending nothing (%s)',
+    async (provider) => {
+      const message = queueMessage({ from: 'billing@globex.example', provider });
+      await expect(sendMessage(record(message), deps)).resolves.toBe('rejected');
+      const { message: stored } = await messageOf(message.id);
+      expect(stored).toMatchObject({
+        status: 'rejected',
+        attempts: 0,
+        lastError: expect.stringMatching(/^SENDER\.DOMAIN_NOT_VERIFIED: /),
+      });
+      expect(await eventTypes(message.id)).toEqual(['queued', 'rejected']);
+      expect(await sesMailbox(cloud, message.subject)).toHaveLength(0);
+      const sendgrid = (await (await fetch(`${cloud.endpoints.sendgrid}/store`)).json()) as {
+        emails: { body: { subject: string } }[];
+      };
+      expect(sendgrid.emails.filter((e) => e.body.subject === message.subject)).toHaveLength(0);
+      expect(delays).toEqual([]);
+    },
+  );
+
+  it('sends from a subdomain of a verified domain', async () => {
+    const message = queueMessage({ from: { email: 'news@mail.acme.example', name: 'ACME News' } });
+    await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
+    expect(await sesMailbox(cloud, message.subject)).toHaveLength(1);
+  });
+
+  it('fails, once and for good, mail SES itself refuses for an unverified sender', async () => {
+    // Past Mailroom's own check (a domain recorded verified that SES no longer has, say), SES's rule holds.
+    // SES knows no tenants: globex.example would pass it, which is why Mailroom checks first.
+    const message = queueMessage({ from: 'billing@nobody.example' });
+    const unchecked = { ...deps, checkSender: async () => undefined };
+    await expect(sendMessage(record(message), unchecked)).resolves.toBe('failed');
+    const { message: stored } = await messageOf(message.id);
+    expect(stored.lastError).toMatch(/Email address is not verified/);
+    expect(delays).toEqual([]);
+  });
+
   it('fails a permanently rejected mail after one attempt, without a retry', async () => {
     const message = queueMessage({ to: ['someone@reject.mailroom.test'] });
     await expect(sendMessage(record(message), deps)).resolves.toBe('failed');

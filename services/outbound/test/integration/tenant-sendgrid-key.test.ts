@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendGridKeyOwner, TenantStore } from '@mailroom/core';
-import { createDynamoDocumentClient, createSsmClient, DynamoTenantStore } from '@mailroom/core/aws';
+import {
+  createDynamoDocumentClient,
+  createSsmClient,
+  DynamoDomainStore,
+  DynamoTenantStore,
+} from '@mailroom/core/aws';
 import { DEV_SENDGRID_API_KEY, startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { sendMessage, type SendDeps } from '../../src/send-message';
 import { createSendDeps } from '../../src/wiring';
@@ -19,6 +24,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
   let deps: SendDeps;
   let ssm: SSMClient;
   let tenants: TenantStore;
+  let domains: DynamoDomainStore;
   let doc: DynamoDBDocumentClient;
   let messagesTable: string;
   let serial = 0;
@@ -35,6 +41,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     ssm = createSsmClient({ region: 'us-east-1', endpoint: cloud.endpoints.ssm });
     doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
     tenants = new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE);
+    domains = new DynamoDomainStore(doc, config.MAILROOM_TENANTS_TABLE);
     messagesTable = config.MAILROOM_MESSAGES_TABLE;
   });
   afterAll(async () => {
@@ -56,8 +63,12 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
   const tenant = async (sendgridKey?: SendGridKeyOwner) => {
     const tenantId = `t${Date.now().toString(36)}${(serial += 1)}`;
     await tenants.createTenant(tenantId, { provider: 'sendgrid', ...(sendgridKey && { sendgridKey }) });
+    // A verified sending domain of its own, which mailOf sends from.
+    await domains.claim(tenantId, `${tenantId}.example`);
+    await domains.update(tenantId, `${tenantId}.example`, { status: 'verified' });
     return tenantId;
   };
+  const mailOf = (tenantId: string) => queueMessage({ tenantId, from: `app@${tenantId}.example` });
   const storeKey = (tenantId: string, value: string) =>
     ssm.send(
       new PutParameterCommand({
@@ -89,7 +100,7 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     const tenantId = await tenant('tenant');
     const { api_key } = await issueKey(tenantId);
     await storeKey(tenantId, api_key);
-    const message = queueMessage({ tenantId });
+    const message = mailOf(tenantId);
     await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
     expect((await accepted(message.subject)).map((m) => m.apiKeySha256)).toEqual([sha(api_key)]);
   });
@@ -97,14 +108,14 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
   it('sends under the platform key when the tenant has no key of its own', async () => {
     const tenantId = await tenant();
     await storeKey(tenantId, (await issueKey(tenantId)).api_key); // present, but not chosen
-    const message = queueMessage({ tenantId });
+    const message = mailOf(tenantId);
     await expect(sendMessage(record(message), deps)).resolves.toBe('sent');
     expect((await accepted(message.subject)).map((m) => m.apiKeySha256)).toEqual([sha(DEV_SENDGRID_API_KEY)]);
   });
 
   it('fails the mail with TENANT.PROVIDER_KEY when the tenant’s key was never stored, without naming the parameter', async () => {
     const tenantId = await tenant('tenant');
-    const message = queueMessage({ tenantId });
+    const message = mailOf(tenantId);
     await expectFailedAtOnce(message, /^TENANT\.PROVIDER_KEY: the tenant’s own SendGrid key is missing/);
     const { lastError } = (await deps.messages.get(message.id))!;
     expect(lastError).not.toContain(PREFIX);
@@ -115,16 +126,16 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     const { api_key, api_key_id } = await issueKey(tenantId);
     await storeKey(tenantId, api_key);
     expect((await sendgrid(`/v3/api_keys/${api_key_id}`, { method: 'DELETE' })).status).toBe(204);
-    await expectFailedAtOnce(queueMessage({ tenantId }), /^TENANT\.PROVIDER_KEY: .*\(SendGrid 401\)$/);
+    await expectFailedAtOnce(mailOf(tenantId), /^TENANT\.PROVIDER_KEY: .*\(SendGrid 401\)$/);
   });
 
   it('uses a key stored after a failed lookup, without waiting for the settings cache', async () => {
     const tenantId = await tenant('tenant');
-    const first = queueMessage({ tenantId });
+    const first = mailOf(tenantId);
     await expect(sendMessage(record(first), deps)).resolves.toBe('failed');
     const { api_key } = await issueKey(tenantId);
     await storeKey(tenantId, api_key);
-    const second = queueMessage({ tenantId });
+    const second = mailOf(tenantId);
     await expect(sendMessage(record(second), deps)).resolves.toBe('sent');
     expect((await accepted(second.subject)).map((m) => m.apiKeySha256)).toEqual([sha(api_key)]);
   });
@@ -135,11 +146,11 @@ describe('per-tenant SendGrid keys (SSM and SendGrid stand-ins)', () => {
     const platform = await tenant();
 
     const before = await nextSlot('sendgrid#default');
-    await expect(sendMessage(record(queueMessage({ tenantId: own })), deps)).resolves.toBe('sent');
+    await expect(sendMessage(record(mailOf(own)), deps)).resolves.toBe('sent');
     expect(await nextSlot(`sendgrid#tenant:${own}`)).toEqual(expect.any(Number));
     expect(await nextSlot('sendgrid#default')).toBe(before);
 
-    await expect(sendMessage(record(queueMessage({ tenantId: platform })), deps)).resolves.toBe('sent');
+    await expect(sendMessage(record(mailOf(platform)), deps)).resolves.toBe('sent');
     expect(await nextSlot('sendgrid#default')).not.toBe(before);
   });
 });

@@ -156,6 +156,8 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     accountBudget: () => undefined,
     attachments: new AttachmentsBucket(objectStore(uploads), 'attachments'),
     tenantSettings: async (tenantId) => settingsOf(tenantId),
+    // Every sender passes here; the sender-domain rule has its own tests (sender-domain.test.ts).
+    checkSender: async () => undefined,
     delay: async (handle, seconds) => void delays.push({ handle, seconds }),
     logger: { info: log('info'), warn: log('warn'), error: log('error') } as unknown as SendDeps['logger'],
     count: (metric) => void counts.push(metric),

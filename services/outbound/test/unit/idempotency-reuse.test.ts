@@ -16,6 +16,7 @@ describe('idempotency keys over time (in-memory twins, a clock the test moves)',
     queue = [];
     accept = {
       messages: t.messages,
+      checkSender: async () => undefined,
       attachmentSize: async () => undefined,
       enqueue: async (m) => void queue.push(m),
       storeRequest: (m) => t.requests.put(m),
