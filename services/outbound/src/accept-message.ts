@@ -2,16 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   ConflictError,
   newId,
-  ValidationError,
   type MessageStore,
   type SendMailRequest,
   type SendQueueMessage,
 } from '@mailroom/core';
+import { checkMessage, type MessageCheckDeps } from './check-message';
 
-export interface AcceptDeps {
+export interface AcceptDeps extends MessageCheckDeps {
   messages: MessageStore;
-  /** Size in bytes of an uploaded attachment the tenant owns, or undefined when there is none. */
-  attachmentSize(tenantId: string, key: string): Promise<number | undefined>;
   enqueue(message: SendQueueMessage): Promise<void>;
   now?: () => Date;
 }
@@ -52,7 +50,7 @@ export async function acceptMessage(
   deps: AcceptDeps,
 ): Promise<{ id: string; status: 'queued' }> {
   const { tenantId, request, idempotencyKey } = input;
-  await checkAttachments(input, deps);
+  await checkMessage(tenantId, request, deps);
   const now = (deps.now ?? (() => new Date()))();
   const hash = bodyHash(request);
   const fresh = newId();
@@ -91,41 +89,4 @@ export async function acceptMessage(
   });
   await deps.messages.markEnqueued(id);
   return { id, status: 'queued' };
-}
-
-// SES v2 accepts messages up to 40 MB after encoding:
-// https://docs.aws.amazon.com/ses/latest/dg/quotas.html
-const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
-// Base64 grows content by 4/3.
-const encoded = (bytes: number) => Math.ceil(bytes / 3) * 4;
-
-/** Uploaded attachments must exist, belong to the tenant, and fit SES's message size limit. */
-async function checkAttachments({ tenantId, request }: AcceptInput, deps: AcceptDeps): Promise<void> {
-  let total = Buffer.byteLength(request.text ?? '') + Buffer.byteLength(request.html ?? '');
-  const problems: { path: string; message: string }[] = [];
-  await Promise.all(
-    (request.attachments ?? []).map(async (attachment, i) => {
-      if (!('key' in attachment) || attachment.key === undefined) {
-        total += attachment.content.length;
-        return;
-      }
-      const size = attachment.key.startsWith(`${tenantId}/`)
-        ? await deps.attachmentSize(tenantId, attachment.key)
-        : undefined;
-      if (size === undefined) {
-        problems.push({
-          path: `attachments.${i}.key`,
-          message: 'no uploaded attachment with this key for this tenant',
-        });
-      } else {
-        total += encoded(size);
-      }
-    }),
-  );
-  if (problems.length) throw new ValidationError('unknown attachment key', { details: problems });
-  if (total > MAX_MESSAGE_BYTES) {
-    throw new ValidationError(
-      `the message would be ${total} bytes encoded; SES accepts at most ${MAX_MESSAGE_BYTES}`,
-    );
-  }
 }

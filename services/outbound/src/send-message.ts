@@ -13,6 +13,7 @@ import {
 } from '@mailroom/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { recipientsOf, toOutgoingMail, type AttachmentSource } from './outgoing-mail';
+import { chooseProvider } from './provider-choice';
 import type { MailProvider, ProviderName } from './providers/port';
 import type { SendBudget } from './rate/budget';
 import type { TenantSendSettings } from './tenant-settings';
@@ -130,7 +131,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     });
     return 'rejected';
   }
-  const providerName = message.provider ?? tenant.provider ?? settings.defaultProvider;
+  const providerName = chooseProvider(message.provider, tenant.provider, settings.defaultProvider);
   const lockKey = { tenantId: message.tenantId, idempotencyKey: message.idempotencyKey ?? message.id };
   const recipients = recipientsOf(message);
   // Three independent round trips at once: record the message if it came straight from the queue,

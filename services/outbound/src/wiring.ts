@@ -42,7 +42,11 @@ function base(config: OutboundConfig) {
     suppressions: new DynamoSuppressionStore(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
     queue: new SendQueue(createSqsClient(aws), config.MAILROOM_SEND_QUEUE_URL),
-    attachments: new AttachmentsBucket(createS3Client(aws), config.MAILROOM_ATTACHMENTS_BUCKET),
+    // WHEN_REQUIRED: no CRC32 of an empty body signed into presigned uploads (adapters/attachments.ts).
+    attachments: new AttachmentsBucket(
+      createS3Client({ ...aws, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      config.MAILROOM_ATTACHMENTS_BUCKET,
+    ),
   };
 }
 
@@ -54,6 +58,8 @@ export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> 
       messages: b.messages,
       enqueue: (m) => b.queue.enqueue(m),
       attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
+      tenantProvider: async (tenantId) => (await b.tenants.getTenant(tenantId))?.provider,
+      defaultProvider: config.MAILROOM_PROVIDER,
     },
   };
 }
