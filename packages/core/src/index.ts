@@ -87,8 +87,13 @@ export {
   estimateQueueBodySize,
   assertMessageSize,
   base64EncodedSize,
+  MAX_MESSAGE_BYTES_BY_PROVIDER,
 } from './schemas/size';
-export type { EstimateOptions, SizedMessage } from './schemas/size';
+export type { EstimateOptions, MessageSizeOptions, SizedMessage } from './schemas/size';
+export { assertProviderRules, providerRuleDetails } from './schemas/provider-rules';
+export type { ProviderRuleSubject } from './schemas/provider-rules';
+export { jsonProblem } from './schemas/json-depth';
+export type { JsonValue } from './schemas/json-depth';
 export * as limits from './schemas/limits';
 export { validationDetails, validationErrorFromZod, parseOrThrow, TOO_LARGE } from './schemas/issues';
 

@@ -20,6 +20,8 @@ export { consoleLogger, silentLogger } from './logger';
 export type { Logger } from './logger';
 export { startSesStandIn } from './standins/ses';
 export type { SesStandIn } from './standins/ses';
+export { startSendGridStandIn } from './standins/sendgrid';
+export type { SendGridStandIn } from './standins/sendgrid';
 export { REJECT_DOMAIN } from './standins/simulator';
 export type { SimulatorEvent } from './standins/simulator';
 export { printService } from './serverless/print';

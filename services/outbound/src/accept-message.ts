@@ -2,19 +2,17 @@ import { createHash } from 'node:crypto';
 import {
   ConflictError,
   newId,
-  ValidationError,
   type MessageStore,
   type SendMailRequest,
   type SendQueueMessage,
 } from '@mailroom/core';
 import type { SenderCheck } from './domains/sender-check';
+import { checkMessage, type MessageCheckDeps } from './check-message';
 
-export interface AcceptDeps {
+export interface AcceptDeps extends MessageCheckDeps {
   messages: MessageStore;
   /** 403 SENDER.DOMAIN_NOT_VERIFIED unless `from` is in a verified domain of the tenant (domains/sender-check.ts). */
   checkSender: SenderCheck;
-  /** Size in bytes of an uploaded attachment the tenant owns, or undefined when there is none. */
-  attachmentSize(tenantId: string, key: string): Promise<number | undefined>;
   enqueue(message: SendQueueMessage): Promise<void>;
   /** Keeps the full request (S3) before it is enqueued: what a retry or redrive re-sends. */
   storeRequest(message: SendQueueMessage): Promise<void>;
@@ -58,7 +56,7 @@ export async function acceptMessage(
 ): Promise<{ id: string; status: 'queued' }> {
   const { tenantId, request, idempotencyKey } = input;
   await deps.checkSender(tenantId, request.from); // before anything is recorded or queued
-  await checkAttachments(input, deps);
+  await checkMessage(tenantId, request, deps);
   const now = (deps.now ?? (() => new Date()))();
   const hash = bodyHash(request);
   const fresh = newId();
@@ -99,41 +97,4 @@ export async function acceptMessage(
   await deps.enqueue(queued);
   await deps.messages.markEnqueued(id);
   return { id, status: 'queued' };
-}
-
-// SES v2 accepts messages up to 40 MB after encoding:
-// https://docs.aws.amazon.com/ses/latest/dg/quotas.html
-const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
-// Base64 grows content by 4/3.
-const encoded = (bytes: number) => Math.ceil(bytes / 3) * 4;
-
-/** Uploaded attachments must exist, belong to the tenant, and fit SES's message size limit. */
-async function checkAttachments({ tenantId, request }: AcceptInput, deps: AcceptDeps): Promise<void> {
-  let total = Buffer.byteLength(request.text ?? '') + Buffer.byteLength(request.html ?? '');
-  const problems: { path: string; message: string }[] = [];
-  await Promise.all(
-    (request.attachments ?? []).map(async (attachment, i) => {
-      if (!('key' in attachment) || attachment.key === undefined) {
-        total += attachment.content.length;
-        return;
-      }
-      const size = attachment.key.startsWith(`${tenantId}/`)
-        ? await deps.attachmentSize(tenantId, attachment.key)
-        : undefined;
-      if (size === undefined) {
-        problems.push({
-          path: `attachments.${i}.key`,
-          message: 'no uploaded attachment with this key for this tenant',
-        });
-      } else {
-        total += encoded(size);
-      }
-    }),
-  );
-  if (problems.length) throw new ValidationError('unknown attachment key', { details: problems });
-  if (total > MAX_MESSAGE_BYTES) {
-    throw new ValidationError(
-      `the message would be ${total} bytes encoded; SES accepts at most ${MAX_MESSAGE_BYTES}`,
-    );
-  }
 }

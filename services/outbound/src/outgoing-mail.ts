@@ -36,6 +36,8 @@ export async function toOutgoingMail(
     (message.attachments ?? []).map(async (a) => ({
       filename: a.filename,
       contentType: a.contentType,
+      ...(a.disposition !== undefined && { disposition: a.disposition }),
+      ...(a.contentId !== undefined && { contentId: a.contentId }),
       content:
         'content' in a && a.content !== undefined
           ? Buffer.from(a.content, 'base64')

@@ -10,6 +10,7 @@ import {
   type SendRecord,
 } from './send/deps';
 import { rejectUnverifiedSender } from './domains/reject-sender';
+import { chooseProvider } from './provider-choice';
 import { handleFailure } from './send/failure';
 import { parseRecord, rejectInvalid } from './send/parse';
 import { callProvider } from './send/provider-call';
@@ -31,7 +32,7 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
   const message = parsed.message;
   const tenant = await deps.tenantSettings(message.tenantId);
   if (!tenant) return rejectUnknownTenant(message, deps);
-  const providerName = message.provider ?? tenant.provider ?? settings.defaultProvider;
+  const providerName = chooseProvider(message.provider, tenant.provider, settings.defaultProvider);
   const lockKey = lockKeyOf(message);
   const recipients = recipientsOf(message);
   // Three independent round trips at once: record the message if it came straight from the queue,

@@ -71,7 +71,11 @@ function base(config: OutboundConfig) {
     queue: new SendQueue(sqs, config.MAILROOM_SEND_QUEUE_URL),
     dlq: new DeadLetterQueue(sqs, config.MAILROOM_SEND_DLQ_URL),
     requests: new S3RequestStore(createS3Client(aws), config.MAILROOM_REQUESTS_BUCKET),
-    attachments: new AttachmentsBucket(createS3Client(aws), config.MAILROOM_ATTACHMENTS_BUCKET),
+    // WHEN_REQUIRED: no CRC32 of an empty body signed into presigned uploads (adapters/attachments.ts).
+    attachments: new AttachmentsBucket(
+      createS3Client({ ...aws, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      config.MAILROOM_ATTACHMENTS_BUCKET,
+    ),
   };
 }
 
@@ -101,6 +105,8 @@ export function createHttpDeps(
       enqueue: (m) => b.queue.enqueue(m),
       storeRequest: (m) => b.requests.put(m),
       attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
+      tenantProvider: async (tenantId) => (await b.tenants.getTenant(tenantId))?.provider,
+      defaultProvider: config.MAILROOM_PROVIDER,
     },
   };
 }

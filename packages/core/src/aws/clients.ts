@@ -39,9 +39,24 @@ export const createDynamoDocumentClient = (options: AwsClientOptions): DynamoDBD
 
 export const createSqsClient = (options: AwsClientOptions): SQSClient => new SQSClient(base(options));
 
+export interface S3ClientOptions extends AwsClientOptions {
+  /**
+   * `WHEN_REQUIRED` for a client that presigns uploads: by default (`WHEN_SUPPORTED`, SDK ≥ 3.729) a
+   * presigned PutObject carries `x-amz-checksum-crc32` of the empty body it was signed with, and storage
+   * that checks it refuses every real upload (https://github.com/aws/aws-sdk-js-v3/issues/6994).
+   */
+  requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+}
+
 /** Emulators serve buckets by path (`http://host:port/bucket/key`), not by virtual-host name. */
-export const createS3Client = (options: AwsClientOptions): S3Client =>
-  new S3Client({ ...base(options), ...(options.endpoint === undefined ? {} : { forcePathStyle: true }) });
+export const createS3Client = (options: S3ClientOptions): S3Client =>
+  new S3Client({
+    ...base(options),
+    ...(options.endpoint === undefined ? {} : { forcePathStyle: true }),
+    ...(options.requestChecksumCalculation && {
+      requestChecksumCalculation: options.requestChecksumCalculation,
+    }),
+  });
 
 export const createSnsClient = (options: AwsClientOptions): SNSClient => new SNSClient(base(options));
 

@@ -9,7 +9,7 @@ export {
   createSsmClient,
   LOCAL_CREDENTIALS,
 } from './clients';
-export type { AwsClientOptions } from './clients';
+export type { AwsClientOptions, S3ClientOptions } from './clients';
 export { isConditionFailure, cancellationCodes } from './dynamo-errors';
 
 export { DynamoDedupeLock } from '../dedupe/dynamo';

@@ -6,6 +6,8 @@ export * from './headers';
 export * from './attachments';
 export * from './send-mail';
 export * from './size';
+export * from './provider-rules';
+export * from './json-depth';
 export * from './issues';
 export * as limits from './limits';
 export * from './domain';

@@ -15,8 +15,19 @@ export const MAX_SUBJECT_LENGTH = 998;
  * Read as decimal megabytes, the stricter reading. */
 export const MAX_MESSAGE_BYTES = 40_000_000;
 
-/** The largest single upload: base64 grows data by 4/3, so 30 MB is what fits in a 40 MB message. */
-export const MAX_ATTACHMENT_BYTES = 30_000_000;
+/** SendGrid: "The total size of your email, including attachments, must be less than 30MB"
+ * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send#limitations). Decimal, as for SES. */
+export const SENDGRID_MAX_MESSAGE_BYTES = 30_000_000;
+
+/** SendGrid carries Mailroom's tags as categories (`name:value`): at most 10 per message, each at most 255
+ * characters (SendGrid's OpenAPI for mail/send, https://github.com/twilio/sendgrid-oai, `categories`). */
+export const SENDGRID_MAX_CATEGORIES = 10;
+export const SENDGRID_MAX_CATEGORY_LENGTH = 255;
+
+/** The largest single upload. Base64 in CRLF-ended 76-character lines grows data by 4/3 · 78/76 ≈ 1.368
+ * (size.ts), so a 40 MB message carries about 29.2 MB of file; 29 MB leaves room for headers and bodies.
+ * (30 MB, as before, was refused later by the message size check.) */
+export const MAX_ATTACHMENT_BYTES = 29_000_000;
 
 /** Mailroom's bound on attachments per message (keeps MIME assembly and S3 reads per send small). */
 export const MAX_ATTACHMENTS = 20;
@@ -43,9 +54,9 @@ export const MAX_CONTENT_ID_LENGTH = 78;
 export const MAX_TAG_LENGTH = 256;
 export const MAX_TAGS = 50;
 
-/** Tags also travel as SendGrid `custom_args`, whose total may not exceed 10,000 bytes
- * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send). Mailroom keeps room for its
- * own `mailroom_message_id`. */
+/** Mailroom's bound on the tags' total size, taken from SendGrid's 10,000-byte `custom_args` total
+ * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send) less room for Mailroom's own
+ * `mailroom_message_id` there. (SendGrid carries the tags themselves as categories: see above.) */
 export const MAX_TAGS_TOTAL_BYTES = 9_000;
 
 /** Metadata is stored with the message item (DynamoDB items are at most 400 KB:
@@ -53,6 +64,12 @@ export const MAX_TAGS_TOTAL_BYTES = 9_000;
  * event timeline; 8 KiB keeps it a small share of that. */
 export const MAX_METADATA_BYTES = 8 * 1024;
 export const MAX_METADATA_KEYS = 50;
+
+/** Nesting levels of metadata, counting the metadata object itself as one. DynamoDB stores at most 32
+ * levels (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html, "Nested
+ * attribute depth"), and the message item and any store that embeds metadata in a map of its own take some;
+ * 16 leaves room. It also bounds every recursive walk over metadata (validation, hashing, serialising). */
+export const MAX_METADATA_DEPTH = 16;
 
 /** Mailroom's bound on Reply-To addresses. */
 export const MAX_REPLY_TO = 10;

@@ -4,10 +4,12 @@ import { AttachmentSchema } from './attachments';
 import { headerSafeString, IdempotencyKeySchema, ProviderSchema, TenantIdSchema, UlidSchema } from './common';
 import { HeadersSchema } from './headers';
 import { TOO_LARGE } from './issues';
+import { boundedJson } from './json-depth';
 import {
   MAX_ATTACHMENTS,
   MAX_MESSAGE_BYTES,
   MAX_METADATA_BYTES,
+  MAX_METADATA_DEPTH,
   MAX_METADATA_KEYS,
   MAX_QUEUE_BODY_BYTES,
   MAX_RECIPIENTS,
@@ -37,16 +39,18 @@ export const TagsSchema = z
   .refine(
     (t) => Object.entries(t).reduce((n, [k, v]) => n + k.length + v.length, 0) <= MAX_TAGS_TOTAL_BYTES,
     {
-      error: `tags may total at most ${MAX_TAGS_TOTAL_BYTES} characters (SendGrid custom_args limit)`,
+      error: `tags may total at most ${MAX_TAGS_TOTAL_BYTES} characters`,
     },
   )
   .meta({
     id: 'Tags',
-    description: 'Message tags (SES) / custom args (SendGrid), name → value; reported with events.',
+    description:
+      'Message tags, name → value, reported with events: SES message tags; SendGrid categories "name:value" (at most 10 with SendGrid).',
   });
 
+/** Each value one level below the metadata object itself, so the whole is at most MAX_METADATA_DEPTH deep. */
 export const MetadataSchema = z
-  .record(z.string().min(1).max(128), z.json())
+  .record(z.string().min(1).max(128), boundedJson(MAX_METADATA_DEPTH - 1))
   .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, {
     error: `at most ${MAX_METADATA_KEYS} metadata keys`,
   })

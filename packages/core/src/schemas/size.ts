@@ -2,7 +2,8 @@ import { normalizeAddress, type Address } from './address';
 import type { Attachment } from './attachments';
 import { base64DecodedLength } from './attachments';
 import { PayloadTooLargeError } from '../errors';
-import { MAX_MESSAGE_BYTES, QUEUE_ENVELOPE_BYTES } from './limits';
+import type { Provider } from './common';
+import { MAX_MESSAGE_BYTES, QUEUE_ENVELOPE_BYTES, SENDGRID_MAX_MESSAGE_BYTES } from './limits';
 
 /** What estimateMessageSize needs; both SendMailRequest and the queue body fit it. */
 export interface SizedMessage {
@@ -22,6 +23,18 @@ export interface EstimateOptions {
   /** Size in bytes of an uploaded attachment, e.g. from S3 HeadObject. Unknown keys count as 0. */
   attachmentSize?: (key: string) => number | undefined;
 }
+
+export interface MessageSizeOptions extends EstimateOptions {
+  /** The provider that will send the message, whose limit applies. Default `ses` (40 MB). */
+  provider?: Provider;
+}
+
+/** The largest message each provider takes, in bytes (limits.ts says where each comes from). */
+export const MAX_MESSAGE_BYTES_BY_PROVIDER: Readonly<Record<Provider, number>> = {
+  ses: MAX_MESSAGE_BYTES,
+  sendgrid: SENDGRID_MAX_MESSAGE_BYTES,
+};
+const PROVIDER_NAMES: Readonly<Record<Provider, string>> = { ses: 'SES', sendgrid: 'SendGrid' };
 
 /** Headers every message gets from the renderer and the provider (Date, Message-ID, MIME-Version, DKIM…). */
 const FIXED_HEADER_BYTES = 2048;
@@ -79,16 +92,18 @@ export const estimateQueueBodySize = (request: object): number =>
 
 /**
  * For the HTTP layer once it knows the uploaded attachments' sizes: PayloadTooLargeError (413) when the
- * message would exceed the SES limit.
+ * message would exceed the limit of the provider that will send it (SES unless told otherwise).
  */
-export const assertMessageSize = (msg: SizedMessage, options: EstimateOptions = {}): void => {
+export const assertMessageSize = (msg: SizedMessage, options: MessageSizeOptions = {}): void => {
+  const provider = options.provider ?? 'ses';
+  const limit = MAX_MESSAGE_BYTES_BY_PROVIDER[provider];
   const bytes = estimateMessageSize(msg, options);
-  if (bytes > MAX_MESSAGE_BYTES) {
+  if (bytes > limit) {
     throw new PayloadTooLargeError('The message is too large', {
       details: [
         {
           path: '',
-          message: `message would be about ${bytes} bytes, over the ${MAX_MESSAGE_BYTES}-byte SES limit`,
+          message: `message would be about ${bytes} bytes, over the ${limit}-byte ${PROVIDER_NAMES[provider]} limit`,
         },
       ],
     });

@@ -9,11 +9,14 @@
 import { startFauxqs } from 'fauxqs';
 
 const port = Number(process.env.FAUXQS_PORT);
+// Clients reach fauxqs through the presigned-URL checking proxy (src/standins/s3-presign-proxy.ts) on
+// the public port, so queue URLs name that one.
+const publicPort = Number(process.env.FAUXQS_PUBLIC_PORT ?? port);
 const store = new URL('./sqs/sqsStore.js', import.meta.resolve('fauxqs'));
 const { SqsStore } = await import(store.href);
 
 SqsStore.prototype.buildQueueUrl = function buildQueueUrl(name) {
-  return `http://localhost:${port}/000000000000/${name}`;
+  return `http://localhost:${publicPort}/000000000000/${name}`;
 };
 const getQueue = SqsStore.prototype.getQueue;
 SqsStore.prototype.getQueue = function getQueueByUrlOrName(url) {

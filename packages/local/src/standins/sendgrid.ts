@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pickFault, type Fault, type Random } from '../faults';
 import { BodyTooLargeError, listen, readBody, sendJson, type RunningServer } from './http';
+import { mailRuleProblems } from './sendgrid-rules';
 import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
 
 interface SendGridError {
@@ -42,8 +43,10 @@ export interface SendGridStandIn extends RunningServer {
   readonly events: SimulatorEvent[];
 }
 
-// SendGrid's documented request limit is 30 MB.
-const BODY_LIMIT = 30 * 1024 * 1024;
+// "The total size of your email, including attachments, must be less than 30MB"
+// (https://www.twilio.com/docs/sendgrid/api-reference/mail-send#limitations); read as decimal megabytes,
+// the stricter reading.
+const BODY_LIMIT = 30_000_000;
 const HELP = 'https://www.twilio.com/docs/sendgrid/api-reference/mail-send/errors';
 const error = (message: string, field: string | null = null, help: string | null = null): SendGridError => ({
   message,
@@ -139,7 +142,7 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
       if (e instanceof BodyTooLargeError) return sendJson(res, 413, { errors: [error('Payload Too Large')] });
       return sendJson(res, 400, { errors: [error('Bad Request', null, HELP)] });
     }
-    const problems = validateMail(body);
+    const problems = [...validateMail(body), ...mailRuleProblems(body)];
     if (problems.length > 0) return sendJson(res, 400, { errors: problems });
 
     const recipients = recipientsOf(body as MailBody);

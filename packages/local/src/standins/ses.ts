@@ -12,6 +12,7 @@ import { pickFault, type Fault, type Random } from '../faults';
 import { closeServer, listen, readBody, sendJson, type RunningServer } from './http';
 import { sesIdentities, type SesIdentitiesOptions } from './ses-identities';
 import { readSesSend, sentMessageIds, sesError, type SesErrorAnswer } from './ses-requests';
+import { sesAddressViolation } from './ses-rules';
 import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
 
 export interface SesStandInOptions {
@@ -78,6 +79,8 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
       const code = fault.status === 503 ? 'ServiceUnavailable' : 'InternalFailure';
       return answer(res, sesError(send.api, fault.status, code, 'Fault injected by MAILROOM_FAULTS.'));
     }
+    const violation = sesAddressViolation(send.api, body);
+    if (violation) return answer(res, sesError(send.api, 400, violation.code, violation.message));
     if (!quota.admit()) {
       return answer(
         res,

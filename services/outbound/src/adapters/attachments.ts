@@ -1,7 +1,10 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ValidationError } from '@mailroom/core';
+import { ConfigError, ValidationError } from '@mailroom/core';
 import type { AttachmentSource } from '../outgoing-mail';
+
+/** Checksum parameters the SDK may sign into a presigned request (flexible checksums). */
+const CHECKSUM_PARAM = /^x-amz-(checksum-|sdk-checksum-algorithm$)/i;
 
 /** The attachments bucket. Keys are `<tenantId>/<id>/<filename>`: a key is only ever read for its own tenant. */
 export class AttachmentsBucket implements AttachmentSource {
@@ -41,12 +44,25 @@ export class AttachmentsBucket implements AttachmentSource {
     }
   }
 
-  /** A presigned PUT bound to the content type and length, so the upload is exactly what was declared. */
+  /**
+   * A presigned PUT bound to the content type and length, so the upload is exactly what was declared. The
+   * client must be built with `requestChecksumCalculation: 'WHEN_REQUIRED'` (wiring.ts): otherwise the URL
+   * signs in the CRC32 of the empty body it was made from, and S3-compatible storage that checks it
+   * refuses every real upload (https://github.com/aws/aws-sdk-js-v3/issues/6994). Such a URL is never
+   * handed out.
+   */
   async uploadUrl(key: string, contentType: string, size: number, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(
+    const url = await getSignedUrl(
       this.s3,
       new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size }),
       { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
     );
+    const checksum = [...new URL(url).searchParams.keys()].find((name) => CHECKSUM_PARAM.test(name));
+    if (checksum !== undefined) {
+      throw new ConfigError(
+        `presigned upload URLs would carry ${checksum}: build the S3 client with requestChecksumCalculation WHEN_REQUIRED`,
+      );
+    }
+    return url;
   }
 }

@@ -8,6 +8,9 @@ export interface OutgoingAttachment {
   filename: string;
   contentType: string;
   content: Uint8Array;
+  /** `inline`: shown in the HTML body where it says `cid:<contentId>`. Default `attachment`. */
+  disposition?: 'attachment' | 'inline';
+  contentId?: string;
 }
 
 export interface OutgoingMail {
@@ -47,6 +50,3 @@ export interface MailProvider {
 }
 
 export const MESSAGE_ID_TAG = 'mailroom_message_id';
-
-export const formatMailbox = ({ email, name }: Mailbox): string =>
-  name ? `"${name.replace(/["\\]/g, '\\$&')}" <${email}>` : email;

@@ -1,28 +1,58 @@
-import { ProviderNoMessageIdError } from '@mailroom/core';
+import { ProviderNoMessageIdError, ProviderRejectedError, providerRuleDetails } from '@mailroom/core';
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { MESSAGE_ID_TAG, type MailProvider, type OutgoingMail, type ProviderCredentials } from './port';
+import {
+  MESSAGE_ID_TAG,
+  type Mailbox,
+  type MailProvider,
+  type OutgoingAttachment,
+  type OutgoingMail,
+  type ProviderCredentials,
+} from './port';
 
-// https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send: at most 10 categories,
-// each at most 255 characters.
-const MAX_CATEGORIES = 10;
 /** Clients kept per container: one per API key in use (tenants' own keys, rotated keys). */
 const MAX_CLIENTS = 100;
 
 /**
+ * Each address once, first occurrence kept, compared case-insensitively: SendGrid refuses an address
+ * twice across a personalization's to, cc and bcc with a 400
+ * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send#limitations), and a recipient wants the
+ * mail once anyway.
+ */
+function once(seen: Set<string>, list: Mailbox[]): Mailbox[] {
+  return list.filter((m) => {
+    const key = m.email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
  * SendGrid needs a `to` in every personalization. When suppression left none, cc recipients
  * (visible to each other anyway) take its place; with only bcc left, each gets a
- * personalization of their own, so no address is disclosed.
+ * personalization of their own, so no address is disclosed. An address listed in more than one
+ * of to, cc and bcc stays in the most visible one.
  */
 function personalizations(mail: OutgoingMail) {
-  if (mail.to.length) {
-    return [
-      { to: mail.to, ...(mail.cc.length && { cc: mail.cc }), ...(mail.bcc.length && { bcc: mail.bcc }) },
-    ];
+  const seen = new Set<string>();
+  const [to, cc, bcc] = [once(seen, mail.to), once(seen, mail.cc), once(seen, mail.bcc)];
+  if (to.length) {
+    return [{ to, ...(cc.length && { cc }), ...(bcc.length && { bcc }) }];
   }
-  if (mail.cc.length) return [{ to: mail.cc, ...(mail.bcc.length && { bcc: mail.bcc }) }];
-  return mail.bcc.map((recipient) => ({ to: [recipient] }));
+  if (cc.length) return [{ to: cc, ...(bcc.length && { bcc }) }];
+  return bcc.map((recipient) => ({ to: [recipient] }));
 }
+
+/** `disposition` and `content_id` keep cid: images working. The helper library passes attachment objects
+ * through as given (it does not rename `contentId`), so they are written in the API's own snake case. */
+const attachment = (a: OutgoingAttachment) => ({
+  filename: a.filename,
+  type: a.contentType,
+  content: Buffer.from(a.content).toString('base64'),
+  disposition: a.disposition ?? 'attachment',
+  ...(a.contentId !== undefined && { content_id: a.contentId }),
+});
 
 /**
  * SendGrid v3 `mail/send` through @sendgrid/mail. One MailService per API key: the package's
@@ -63,13 +93,21 @@ export class SendGridProvider implements MailProvider {
     const platform = this.options.apiKey;
     const apiKey = credentials?.apiKey ?? (typeof platform === 'function' ? await platform() : platform);
     if (!apiKey) throw new Error('No SendGrid API key: set SENDGRID_API_KEY or the tenant’s own key');
-    const categories = Object.entries(mail.tags)
-      .map(([name, value]) => `${name}:${value}`.slice(0, 255))
-      .slice(0, MAX_CATEGORIES);
+    // The HTTP side refuses these before its 202; a request put on the queue directly meets them here.
+    // Failing for good beats what SendGrid would do: drop the mail, or the tags past the tenth.
+    const problems = providerRuleDetails(mail, 'sendgrid');
+    if (problems.length) {
+      throw new ProviderRejectedError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
+        details: problems,
+      });
+    }
+    // Tags travel as categories; the rules above keep them within SendGrid's 10 of 255 characters.
+    const categories = Object.entries(mail.tags).map(([name, value]) => `${name}:${value}`);
+    const replyTo = once(new Set(), mail.replyTo); // reply_to_list must be unique, too
     const [response] = await this.service(apiKey).send({
       from: mail.from,
       personalizations: personalizations(mail),
-      ...(mail.replyTo.length && { replyToList: mail.replyTo }),
+      ...(replyTo.length && { replyToList: replyTo }),
       subject: mail.subject,
       ...(mail.text !== undefined && { text: mail.text }),
       ...(mail.html !== undefined && { html: mail.html }),
@@ -77,12 +115,7 @@ export class SendGridProvider implements MailProvider {
       // Events from the Event Webhook carry custom args back, which is how they find their message.
       customArgs: { [MESSAGE_ID_TAG]: mail.messageId },
       ...(categories.length && { categories }),
-      attachments: mail.attachments.map((a) => ({
-        filename: a.filename,
-        type: a.contentType,
-        content: Buffer.from(a.content).toString('base64'),
-        disposition: 'attachment',
-      })),
+      attachments: mail.attachments.map(attachment),
     } as Parameters<MailService['send']>[0]);
     const header = response.headers['x-message-id'];
     const providerMessageId = Array.isArray(header) ? header[0] : header;

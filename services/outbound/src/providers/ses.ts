@@ -1,8 +1,18 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ProviderNoMessageIdError } from '@mailroom/core';
-import { formatMailbox, MESSAGE_ID_TAG, type MailProvider, type OutgoingMail } from './port';
+import { formatMailbox } from './mailbox';
+import { MESSAGE_ID_TAG, type MailProvider, type OutgoingAttachment, type OutgoingMail } from './port';
 
 const utf8 = (Data: string) => ({ Data, Charset: 'UTF-8' });
+
+/** https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_Attachment.html */
+const attachment = (a: OutgoingAttachment) => ({
+  FileName: a.filename,
+  ContentType: a.contentType,
+  RawContent: a.content,
+  ContentDisposition: a.disposition === 'inline' ? ('INLINE' as const) : ('ATTACHMENT' as const),
+  ...(a.contentId !== undefined && { ContentId: a.contentId }),
+});
 
 /**
  * Amazon SES v2 `SendEmail` with simple content (headers and attachments included), so SES
@@ -40,14 +50,7 @@ export class SesProvider implements MailProvider {
               ...(mail.html !== undefined && { Html: utf8(mail.html) }),
             },
             Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })),
-            Attachments: mail.attachments.length
-              ? mail.attachments.map((a) => ({
-                  FileName: a.filename,
-                  ContentType: a.contentType,
-                  RawContent: a.content,
-                  ContentDisposition: 'ATTACHMENT' as const,
-                }))
-              : undefined,
+            Attachments: mail.attachments.length ? mail.attachments.map(attachment) : undefined,
           },
         },
       }),

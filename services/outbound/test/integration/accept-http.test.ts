@@ -137,6 +137,38 @@ describe('outbound HTTP handlers', () => {
       403,
       'SENDER.DOMAIN_NOT_VERIFIED',
     ],
+    [
+      'an Idempotency-Key with a space',
+      JSON.stringify(valid),
+      { 'idempotency-key': 'order 42' },
+      400,
+      'REQUEST.INVALID',
+    ],
+    [
+      'an Idempotency-Key with a control character',
+      JSON.stringify(valid),
+      { 'idempotency-key': 'order\u000742' },
+      400,
+      'REQUEST.INVALID',
+    ],
+    [
+      'metadata nested 10,000 levels deep (a stack overflow, once)',
+      `{"from":"shop@acme.example","to":["ana@example.com"],"subject":"Hi","text":"Hello","metadata":{"deep":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`,
+      {},
+      400,
+      'REQUEST.INVALID',
+    ],
+    [
+      'a SendGrid recipient name with a comma',
+      JSON.stringify({
+        ...valid,
+        provider: 'sendgrid',
+        to: [{ email: 'ana@example.com', name: 'Doe, Ana' }],
+      }),
+      {},
+      400,
+      'REQUEST.INVALID',
+    ],
     ['an unknown API key', JSON.stringify(valid), { authorization: 'Bearer nope' }, 401, 'AUTH.UNAUTHORIZED'],
     ['no Authorization header', JSON.stringify(valid), { authorization: '' }, 401, 'AUTH.UNAUTHORIZED'],
   ];
@@ -147,6 +179,17 @@ describe('outbound HTTP handlers', () => {
     expect(res.statusCode).toBe(status);
     expect(errorOf(res).code).toBe(code);
     expect(await queued()).toBe(before);
+  });
+
+  it('names where a request broke a rule, in the error details', async () => {
+    const deep = `{"from":"shop@acme.example","to":["ana@example.com"],"subject":"Hi","text":"Hello","metadata":{"deep":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`;
+    const details = (res: APIGatewayProxyStructuredResultV2) =>
+      (JSON.parse(res.body ?? '{}') as { error: { details?: { path: string }[] } }).error.details?.map(
+        (d) => d.path,
+      );
+    expect(details(await accept(event(deep)))).toEqual(['metadata.deep']);
+    const comma = { ...valid, provider: 'sendgrid', to: [{ email: 'ana@example.com', name: 'Doe, Ana' }] };
+    expect(details(await accept(event(JSON.stringify(comma))))).toEqual(['to[0].name']);
   });
 
   it('refuses a key without the send scope with 403', async () => {
@@ -171,6 +214,17 @@ describe('outbound HTTP handlers', () => {
     const body = JSON.parse(ok.body ?? '') as { key: string; uploadUrl: string; expiresAt: string };
     expect(body.key).toMatch(/^acme\/[0-9A-Z]{26}\/invoice\.pdf$/);
     expect(body.uploadUrl).toContain('X-Amz-Signature');
+    // The local cloud checks the URL as S3 does: only the declared type and length get in.
+    expect(new URL(body.uploadUrl).searchParams.has('x-amz-checksum-crc32')).toBe(false);
+    const upload = (bytes: number, type: string) =>
+      fetch(body.uploadUrl, {
+        method: 'PUT',
+        body: Buffer.alloc(bytes, 1),
+        headers: { 'content-type': type },
+      });
+    expect((await upload(1000, 'text/html')).status).toBe(403);
+    expect((await upload(999, 'application/pdf')).status).toBe(403);
+    expect((await upload(1000, 'application/pdf')).status).toBe(200);
 
     for (const bad of [
       { filename: 'run.exe', contentType: 'application/octet-stream', size: 10 },

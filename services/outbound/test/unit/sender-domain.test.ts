@@ -140,6 +140,8 @@ describe('POST /v1/messages from an unverified domain', () => {
         domains: await domainsWith([['globex', 'globex.example', 'verified']]),
       }),
       attachmentSize: async () => undefined,
+      tenantProvider: async () => undefined,
+      defaultProvider: 'ses',
       enqueue: async (m) => void enqueued.push(m),
       storeRequest: async () => undefined,
     };

@@ -1,0 +1,111 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { startSesStandIn, type SesStandIn } from '@mailroom/local';
+import { encodedWords, formatMailbox } from '../../src/providers/mailbox';
+import { SesProvider } from '../../src/providers/ses';
+import { outgoing } from '../support/outgoing';
+
+interface StoredMail {
+  subject: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  attachments: { filename: string; contentType: string; contentDisposition?: string; contentId?: string }[];
+}
+
+/** RFC 2047 B encoded-words back to text (what a mail client shows). */
+const decodeWords = (header: string) =>
+  header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?B\?([^?]*)\?=/g, (_, b64: string) => `\u0000${b64}\u0000`)
+    .split('\u0000')
+    .map((part, i) => (i % 2 === 1 ? Buffer.from(part, 'base64').toString('utf8') : part))
+    .join('');
+
+describe('SES provider (the request it builds, against the SES stand-in)', () => {
+  let ses: SesStandIn;
+  let client: SESv2Client;
+  let provider: SesProvider;
+  const stored = async (subject: string) => {
+    const { emails } = (await (await fetch(`http://127.0.0.1:${ses.port}/store`)).json()) as {
+      emails: StoredMail[];
+    };
+    return emails.filter((e) => e.subject === subject);
+  };
+
+  beforeAll(async () => {
+    ses = await startSesStandIn({ port: 0 });
+    client = new SESv2Client({
+      endpoint: `http://127.0.0.1:${ses.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    provider = new SesProvider(client);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await ses.close();
+  });
+
+  it('writes non-ASCII display names as RFC 2047 encoded-words, which SES accepts', async () => {
+    const mail = outgoing({
+      from: { email: 'app@acme.example', name: 'Zoë from Café Ünïcode' },
+      to: [{ email: 'taro@example.com', name: '山田 太郎' }],
+      cc: [{ email: 'ana@example.com', name: 'Ana' }],
+      bcc: [{ email: 'emoji@example.com', name: 'Team 🚀' }],
+      replyTo: [{ email: 'help@acme.example', name: 'Hilfe für Kunden' }],
+    });
+    await expect(provider.send(mail)).resolves.toEqual({ providerMessageId: expect.any(String) });
+    const [sent] = await stored(mail.subject);
+    expect(sent?.from).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <app@acme\.example>$/);
+    expect(decodeWords(sent!.from)).toBe('Zoë from Café Ünïcode <app@acme.example>');
+    expect(decodeWords(sent!.destination.to[0]!)).toBe('山田 太郎 <taro@example.com>');
+    expect(sent?.destination.cc).toEqual(['"Ana" <ana@example.com>']);
+    expect(decodeWords(sent!.destination.bcc[0]!)).toBe('Team 🚀 <emoji@example.com>');
+    expect(decodeWords(sent!.replyTo[0]!)).toBe('Hilfe für Kunden <help@acme.example>');
+  });
+
+  it('carries inline attachments with their Content-ID, for cid: images', async () => {
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const mail = outgoing({
+      html: '<p><img src="cid:logo@acme"></p>',
+      attachments: [
+        {
+          filename: 'logo.png',
+          contentType: 'image/png',
+          content: png,
+          disposition: 'inline',
+          contentId: 'logo@acme',
+        },
+        { filename: 'terms.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF') },
+      ],
+    });
+    await provider.send(mail);
+    const [sent] = await stored(mail.subject);
+    expect(sent?.attachments).toEqual([
+      expect.objectContaining({ filename: 'logo.png', contentDisposition: 'INLINE', contentId: 'logo@acme' }),
+      expect.objectContaining({ filename: 'terms.pdf', contentDisposition: 'ATTACHMENT' }),
+    ]);
+    expect(sent?.attachments[1]?.contentId).toBeUndefined();
+  });
+});
+
+describe('formatMailbox', () => {
+  it('quotes an ASCII name and leaves a bare address alone', () => {
+    expect(formatMailbox({ email: 'a@example.com' })).toBe('a@example.com');
+    expect(formatMailbox({ email: 'a@example.com', name: 'Doe, Ana' })).toBe('"Doe, Ana" <a@example.com>');
+  });
+
+  it('splits a long name into encoded-words of at most 75 characters, never inside a character', () => {
+    const name = '🚀é'.repeat(40); // 6 UTF-8 bytes per pair: no word boundary falls on a pair boundary by luck
+    const words = encodedWords(name).split(' ');
+    expect(words.length).toBeGreaterThan(1);
+    for (const word of words) {
+      expect(word.length).toBeLessThanOrEqual(75);
+      const bytes = Buffer.from(word.slice('=?UTF-8?B?'.length, -2), 'base64');
+      // Each word decodes on its own to whole characters (no U+FFFD from a split sequence).
+      expect(bytes.toString('utf8')).not.toContain('\ufffd');
+    }
+    expect(decodeWords(encodedWords(name))).toBe(name);
+  });
+});
