@@ -1,6 +1,5 @@
 /** Amazon SES (sending): aws-ses-v2-local behind the stand-in's proxy (see standins/ses.ts). */
 import { startSesStandIn } from '../standins/ses';
-import { verifyAfterFromEnv } from '../standins/ses-identities';
 import { definePart, localUrl } from './part';
 
 export const ses = definePart({
@@ -10,10 +9,8 @@ export const ses = definePart({
   endpoints: (ports) => ({ ses: localUrl(ports.ses) }),
   env: (endpoints) => ({ MAILROOM_SES_ENDPOINT: endpoints.ses }),
   listing: (endpoints) => [['SES mailbox', `${endpoints.ses} (sent mail at /store)`]],
-  async start({ ports, faults, run }) {
-    // The cloud's own env (a test's `env` option), not this process's, sets the verification delay.
-    const identities = { verifyAfterSeconds: verifyAfterFromEnv(run.base) };
-    const server = await startSesStandIn({ port: ports.ses, faults: faults.ses, identities });
+  async start({ ports, faults }) {
+    const server = await startSesStandIn({ port: ports.ses, faults: faults.ses });
     return { value: server, stop: server.close };
   },
 });

@@ -69,7 +69,12 @@ describe('local cloud without services', () => {
   it('creates the messages table with its GSIs and TTL', async () => {
     const TableName = cloud.outputs.outbound.MessagesTableName;
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName }));
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual([
+      'gsi1',
+      'gsi2',
+      'gsi3',
+      'gsi4',
+    ]);
     const ttl = await clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
     expect(ttl.TimeToLiveDescription).toEqual(
       expect.objectContaining({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' }),

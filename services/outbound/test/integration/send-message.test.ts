@@ -108,7 +108,8 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
     const unchecked = { ...deps, checkSender: async () => undefined };
     await expect(sendMessage(record(message), unchecked)).resolves.toBe('failed');
     const { message: stored } = await messageOf(message.id);
-    expect(stored.lastError).toMatch(/Email address is not verified/);
+    // lastError names the code and SES's error, never SES's text (which names the identity and region).
+    expect(stored.lastError).toMatch(/^PROVIDER\.REJECTED: .*\(SES MessageRejected\)$/);
     expect(delays).toEqual([]);
   });
 
