@@ -58,6 +58,18 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_ACCOUNT_RETRY_CAP_SECONDS: positive.default(900),
   /** How long the send function keeps trying to record a mail the provider accepted (send/persist.ts). */
   MAILROOM_RECORD_RETRY_MS: positive.default(8_000),
+  /**
+   * Attachment bytes (MiB) one send container holds at once (send/byte-budget.ts). Each byte is in memory
+   * about three times while its mail is sent (the bytes, their base64, the request body): 100 keeps a
+   * 512 MB function clear of its limit with a batch of 25 MB attachments (bench/README.md, send-memory).
+   */
+  MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(100),
+  /**
+   * How long a provider call (SES SendEmail, SendGrid mail/send) may take. Well below the send function's
+   * 30 s timeout, which must also hold a rate budget wait and recording the verdict (send/persist.ts). A
+   * call that times out may still have been sent: it is handled as outcome unknown (send/failure.ts).
+   */
+  MAILROOM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(15_000).default(10_000),
   /** Unsent mail untouched this long is put back on the queue once, then failed (sweep-unsent.ts). */
   MAILROOM_UNSENT_AFTER_MINUTES: positive.default(60),
 }).superRefine((env, ctx) => {
