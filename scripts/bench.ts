@@ -4,11 +4,13 @@
  */
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
+import { sendMemory } from '../bench/send-memory';
 import { sendThroughput } from '../bench/send-throughput';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
+  'send-memory': sendMemory,
 };
 
 async function main() {
