@@ -1,7 +1,7 @@
 /**
  * send-memory: the peak resident memory of a send container handling one batch of 10 records, each a
  * mail with a 25 MB attachment, against the local cloud (fauxqs S3, DynamoDB Local, the SES stand-in).
- * Ours: the send function as configured by default (MAILROOM_SEND_BYTES_IN_FLIGHT_MB=100, send/byte-budget.ts).
+ * Ours: the send function as configured by default (MAILROOM_SEND_BYTES_IN_FLIGHT_MB, send/byte-budget.ts).
  * Baseline: the same code with the bound out of reach (all 10 mails' attachments at once, as before).
  * Each side runs in a child process of its own (send-memory-child.ts), so each starts from a fresh heap
  * and reports its own high-water mark.
@@ -18,8 +18,6 @@ import type { ChildReport, ChildRequest } from './send-memory-child';
 
 const BATCH = 10;
 const ATTACHMENT_BYTES = 25_000_000;
-/** MiB; the default of MAILROOM_SEND_BYTES_IN_FLIGHT_MB (services/outbound/src/config.ts). */
-const OURS_BOUND_MB = '100';
 /** Far above the batch's 250 MB: nothing ever waits, as before the bound. */
 const NO_BOUND_MB = '1000000';
 /** Runs a side, interleaved (ours, baseline, ours, baseline): the machine is shared with other work. */
@@ -131,11 +129,16 @@ export async function sendMemory(): Promise<BenchResult> {
   const cloud = await startLocalCloud({ ports: 'auto', services: false });
   try {
     const env = outboundEnv(cloud);
+    // The default of MAILROOM_SEND_BYTES_IN_FLIGHT_MB (services/outbound/src/config.ts), unless
+    // SEND_MEMORY_BOUND_MB asks for another to compare.
+    const oursBoundMb =
+      process.env.SEND_MEMORY_BOUND_MB ??
+      String(OutboundEnvSchema.parse(env).MAILROOM_SEND_BYTES_IN_FLIGHT_MB);
     const keys = await uploadAttachments(env);
     const ours: ChildReport[] = [];
     const baseline: ChildReport[] = [];
     for (let pass = 0; pass < ROUNDS; pass += 1) {
-      ours.push(await runSide(cloud, env, keys, OURS_BOUND_MB));
+      ours.push(await runSide(cloud, env, keys, oursBoundMb));
       baseline.push(await runSide(cloud, env, keys, NO_BOUND_MB));
     }
     // Conservative: ours' highest peak against the baseline's lowest.
@@ -162,13 +165,13 @@ export async function sendMemory(): Promise<BenchResult> {
         `The send function's handler on one batch of ${BATCH} SQS records, each a mail with a ` +
         `${ATTACHMENT_BYTES / 1e6} MB attachment (S3 in fauxqs, sent through the SES stand-in), in a fresh child ` +
         `process per run, ${ROUNDS} runs a side interleaved. Peak RSS is the kernel's high-water mark (VmHWM, MiB), ` +
-        `modules and SDK clients included. ours: MAILROOM_SEND_BYTES_IN_FLIGHT_MB=${OURS_BOUND_MB} (the default), ` +
+        `modules and SDK clients included. ours: MAILROOM_SEND_BYTES_IN_FLIGHT_MB=${oursBoundMb}, ` +
         `the highest of its runs; baseline: the same code with the bound at ${NO_BOUND_MB} MiB (every mail at ` +
         `once, as before), the lowest of its runs. ratio = baseline peak / ours. Wall time of the batch (s): ` +
         `ours ${wall(ours)}; baseline ${wall(baseline)} (2 shared cores; the SES stand-in composes every mail in ` +
         `the benchmark's process). Records that timed out (outcome unknown, retried later) per run: ours ` +
         `${failed(ours)}; baseline ${failed(baseline)}. Provider timeout 15 s on both sides.`,
-      boundMb: Number(OURS_BOUND_MB),
+      boundMb: Number(oursBoundMb),
       attachmentBytes: ATTACHMENT_BYTES,
       runs: { ours: runs(ours), baseline: runs(baseline) },
     };

@@ -59,11 +59,12 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   /** How long the send function keeps trying to record a mail the provider accepted (send/persist.ts). */
   MAILROOM_RECORD_RETRY_MS: positive.default(8_000),
   /**
-   * Attachment bytes (MiB) one send container holds at once (send/byte-budget.ts). Each byte is in memory
-   * about three times while its mail is sent (the bytes, their base64, the request body): 100 keeps a
-   * 512 MB function clear of its limit with a batch of 25 MB attachments (bench/README.md, send-memory).
+   * Attachment bytes (MiB) one send container holds at once (send/byte-budget.ts). Each byte costs about
+   * three in memory while its mail is sent (the bytes, their base64, the request body, the SDK's copies
+   * of it): 64 lets two 29 MB attachments through at once and keeps a batch of 25 MB attachments well
+   * inside the 512 MB function (bench/README.md, send-memory).
    */
-  MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(100),
+  MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(64),
   /**
    * How long a provider call (SES SendEmail, SendGrid mail/send) may take. Well below the send function's
    * 30 s timeout, which must also hold a rate budget wait and recording the verdict (send/persist.ts). A

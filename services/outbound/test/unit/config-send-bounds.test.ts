@@ -23,18 +23,18 @@ const problem = (env: Record<string, string>) => {
 };
 
 describe('outbound config: the send path’s bounds on memory and time', () => {
-  it('defaults to 100 MiB of attachments in flight and a 10 s provider timeout', () => {
+  it('defaults to 64 MiB of attachments in flight and a 10 s provider timeout', () => {
     expect(parseEnv(OutboundEnvSchema, base)).toMatchObject({
-      MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 100,
+      MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 64,
       MAILROOM_PROVIDER_TIMEOUT_MS: 10_000,
     });
     expect(
       parseEnv(OutboundEnvSchema, {
         ...base,
-        MAILROOM_SEND_BYTES_IN_FLIGHT_MB: '64',
+        MAILROOM_SEND_BYTES_IN_FLIGHT_MB: '200',
         MAILROOM_PROVIDER_TIMEOUT_MS: '5000',
       }),
-    ).toMatchObject({ MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 64, MAILROOM_PROVIDER_TIMEOUT_MS: 5000 });
+    ).toMatchObject({ MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 200, MAILROOM_PROVIDER_TIMEOUT_MS: 5000 });
   });
 
   it('refuses a bytes-in-flight bound that is not a positive number', () => {
