@@ -23,9 +23,9 @@ const problem = (env: Record<string, string>) => {
 };
 
 describe('outbound config: the send path’s bounds on memory and time', () => {
-  it('defaults to 64 MiB of attachments in flight and a 10 s provider timeout', () => {
+  it('defaults to 40 MiB of attachments in flight and a 10 s provider timeout', () => {
     expect(parseEnv(OutboundEnvSchema, base)).toMatchObject({
-      MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 64,
+      MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 40,
       MAILROOM_PROVIDER_TIMEOUT_MS: 10_000,
     });
     expect(
