@@ -129,7 +129,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   const b = base(config);
   const sesOptions = { region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT };
   // One attempt per SendEmail: an SDK retry of a throttled send would be a send the budget never
-  // granted (ARCHITECTURE.md "Rate"), and it pushed the next budgeted sends over the quota in turn.
+  // granted (docs/architecture.md, "Rate"), and it pushed the next budgeted sends over the quota in turn.
   // Failed sends go back to the queue with the use case's backoff instead.
   const ses = createSesV2Client({
     ...sesOptions,

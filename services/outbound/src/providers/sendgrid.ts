@@ -76,7 +76,7 @@ export class SendGridProvider implements MailProvider {
     let service = this.services.get(apiKey);
     if (!service) {
       // The mail service's own client: setting the base URL on @sendgrid/client's singleton
-      // would not reach it (TOOLCHAIN.md).
+      // would not reach it (docs/toolchain.md, "SendGrid").
       const client = new Client();
       client.setApiKey(apiKey);
       if (this.options.baseUrl) client.setDefaultRequest('baseUrl', this.options.baseUrl);
