@@ -36,7 +36,9 @@ export class DynamoSeenEvents implements SeenEvents {
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: `SEEN#${id}`, sk: 'SEEN', batch: batchId, expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR batch = :batch',
+          // BATCH is a reserved word in DynamoDB expressions.
+          ConditionExpression: 'attribute_not_exists(pk) OR #batch = :batch',
+          ExpressionAttributeNames: { '#batch': 'batch' },
           ExpressionAttributeValues: { ':batch': batchId },
         }),
       );
