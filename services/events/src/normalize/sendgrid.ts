@@ -29,7 +29,8 @@ const TYPES: Record<string, MailEventType> = {
 const SendGridEventSchema = z.looseObject({
   event: z.string(),
   email: z.string().optional(),
-  timestamp: z.number(),
+  // Unix seconds; bounded so that a garbage value is ignored rather than a RangeError from Date.
+  timestamp: z.number().int().min(0).max(253_402_300_799),
   sg_event_id: z.string().min(1),
   sg_message_id: z.string().optional(),
   [MESSAGE_ID_TAG]: z.string().optional(),

@@ -97,7 +97,10 @@ export function normalizeSes(input: unknown): Normalized {
   const parts = sesType === 'Subscription' ? subscriptionParts(record) : partsOf(sesType, record);
   if (parts === undefined) return { events: [], ignored: `unknown SES event ${sesType}` };
 
-  const at = new Date(detailOf(sesType, record)?.timestamp ?? record.mail.timestamp).toISOString();
+  const when = new Date(detailOf(sesType, record)?.timestamp ?? record.mail.timestamp);
+  if (Number.isNaN(when.getTime()))
+    return { events: [], ignored: `SES ${sesType} event without a valid timestamp` };
+  const at = when.toISOString();
   const messageId = record.mail.tags?.[MESSAGE_ID_TAG]?.[0];
   const events: MailEvent[] = [];
   for (const { type, ...part } of parts) {

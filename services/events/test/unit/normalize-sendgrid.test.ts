@@ -107,5 +107,7 @@ describe('normalizeSendGrid details', () => {
     });
     expect(normalizeSendGrid('delivered')).toMatchObject({ events: [], ignored: expect.any(String) });
     expect(normalizeSendGrid({ event: 'delivered' })).toMatchObject({ events: [] });
+    expect(normalizeSendGrid({ ...allTypes[2], timestamp: 1e20 })).toMatchObject({ events: [] });
+    expect(normalizeSendGrid({ ...allTypes[2], timestamp: '1513299569' })).toMatchObject({ events: [] });
   });
 });

@@ -133,6 +133,12 @@ describe('normalizeSes over every SES fixture', () => {
     expect(result[0]!.eventId).not.toBe(result[1]!.eventId);
   });
 
+  it('ignores a record whose timestamp is not a date', () => {
+    const raw = fixtureJson<{ delivery: { timestamp: string } }>('ses-events/event-publishing/delivery.json');
+    raw.delivery.timestamp = 'yesterday';
+    expect(normalizeSes(raw)).toMatchObject({ events: [], ignored: expect.stringContaining('timestamp') });
+  });
+
   it('ignores records it cannot read', () => {
     expect(normalizeSes({ eventType: 'Delivery' })).toMatchObject({
       events: [],
