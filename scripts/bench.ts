@@ -6,11 +6,13 @@ import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
 import { sendMemory } from '../bench/send-memory';
 import { sendThroughput } from '../bench/send-throughput';
+import { webhookVerify } from '../bench/webhook-verify';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
   'send-memory': sendMemory,
+  'webhook-verify': webhookVerify,
 };
 
 async function main() {

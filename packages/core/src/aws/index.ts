@@ -18,6 +18,8 @@ export { DynamoDedupeLock } from '../dedupe/dynamo';
 export type { DynamoDedupeLockOptions } from '../dedupe/dynamo';
 export { DynamoMessageStore } from '../stores/messages/dynamo';
 export { DynamoSuppressionStore } from '../stores/suppression/dynamo';
+export { DynamoSeenEvents } from '../stores/seen-events/dynamo';
+export { DynamoCounters } from '../stores/counters/dynamo';
 export { S3RequestStore } from '../stores/requests/s3';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
 export { DynamoDomainStore } from '../stores/domains/dynamo';

@@ -4,6 +4,8 @@ export { InMemoryDedupeLock } from '../dedupe/memory';
 export { InMemoryMessageStore } from '../stores/messages/memory';
 export type { InMemoryWrite } from '../stores/messages/memory';
 export { InMemorySuppressionStore } from '../stores/suppression/memory';
+export { InMemorySeenEvents } from '../stores/seen-events/memory';
+export { InMemoryCounters } from '../stores/counters/memory';
 export { InMemoryRequestStore } from '../stores/requests/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
 export { InMemoryDomainStore } from '../stores/domains/memory';

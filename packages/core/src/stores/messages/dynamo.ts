@@ -180,6 +180,24 @@ export class DynamoMessageStore implements MessageStore {
     return found.Item ? toRecord(found.Item) : undefined;
   }
 
+  async findByProviderMessageId(
+    provider: string,
+    providerMessageId: string,
+  ): Promise<MessageRecord | undefined> {
+    // gsi3 (written with `sent`) is eventually consistent: an event read moments after the send may miss.
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pmid AND gsi3sk = :msg',
+        ExpressionAttributeValues: { ':pmid': `PMID#${provider}#${providerMessageId}`, ':msg': 'MSG' },
+        Limit: 1,
+      }),
+    );
+    const item = page.Items?.[0];
+    return item ? toRecord(item) : undefined;
+  }
+
   async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;

@@ -70,6 +70,18 @@ export class InMemoryMessageStore implements MessageStore {
     return found && structuredClone(found);
   }
 
+  async findByProviderMessageId(
+    provider: string,
+    providerMessageId: string,
+  ): Promise<MessageRecord | undefined> {
+    for (const message of this.messages.values()) {
+      if (message.provider === provider && message.providerMessageId === providerMessageId) {
+        return structuredClone(message);
+      }
+    }
+    return undefined;
+  }
+
   async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
     const message = await this.get(id);
     if (!message) return undefined;

@@ -85,6 +85,11 @@ export interface MessageStore {
   /** Notes that the message is on the send queue (a replay of the request need not enqueue it again). */
   markEnqueued(id: string): Promise<void>;
   get(id: string): Promise<MessageRecord | undefined>;
+  /**
+   * The message a provider knows by `providerMessageId` (recorded with `sent`): how provider events
+   * that do not carry Mailroom's id find their message.
+   */
+  findByProviderMessageId(provider: string, providerMessageId: string): Promise<MessageRecord | undefined>;
   /** The message and its timeline, oldest event first. */
   getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined>;
   /**

@@ -1,0 +1,123 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Counters, MessageStore, SeenEvents } from '../../src';
+import {
+  createDynamoDocumentClient,
+  DynamoCounters,
+  DynamoMessageStore,
+  DynamoSeenEvents,
+} from '../../src/aws';
+import { InMemoryCounters, InMemoryMessageStore, InMemorySeenEvents } from '../../src/testing';
+import { createTable, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+
+const TABLE = 'mailroom-test-event-stores';
+let db: DynamoDbLocal;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  db = await startDynamoDbLocal();
+  await createTable(db.endpoint, TABLE, ['gsi1', 'gsi2', 'gsi3', 'gsi4']);
+  doc = createDynamoDocumentClient({ region: LOCAL_REGION, endpoint: db.endpoint });
+});
+afterAll(async () => {
+  doc?.destroy();
+  await db?.stop();
+});
+
+interface Backend {
+  seen(): SeenEvents;
+  counters(): Counters;
+  messages(): MessageStore;
+}
+
+let run = 0;
+// The events service's stores and their in-memory twins must behave alike: one suite runs against both.
+describe.each<[string, () => Backend]>([
+  [
+    'DynamoDB Local',
+    () => ({
+      seen: () => new DynamoSeenEvents(doc, TABLE),
+      counters: () => new DynamoCounters(doc, TABLE),
+      messages: () => new DynamoMessageStore(doc, TABLE),
+    }),
+  ],
+  [
+    'in memory',
+    () => {
+      const seen = new InMemorySeenEvents();
+      const counters = new InMemoryCounters();
+      const messages = new InMemoryMessageStore();
+      return { seen: () => seen, counters: () => counters, messages: () => messages };
+    },
+  ],
+])('%s', (_name, backend) => {
+  let stores: Backend;
+  let prefix: string;
+  beforeEach(() => {
+    stores = backend();
+    prefix = `r${++run}-${Date.now()}`;
+  });
+
+  describe('SeenEvents', () => {
+    it('gives each id to the first batch, and again to that batch only', async () => {
+      const [a, b, c] = ['a', 'b', 'c'].map((x) => `${prefix}-${x}`);
+      expect(await stores.seen().claim([a!, b!], 'batch-1')).toEqual(new Set([a, b]));
+      expect(await stores.seen().claim([b!, c!], 'batch-2')).toEqual(new Set([c]));
+      expect(await stores.seen().claim([a!, b!, c!], 'batch-1')).toEqual(new Set([a, b]));
+    });
+
+    it('claims more ids than one round of writes holds', async () => {
+      const ids = Array.from({ length: 40 }, (_, i) => `${prefix}-${i}`);
+      expect((await stores.seen().claim(ids, 'batch-1')).size).toBe(40);
+      expect((await stores.seen().claim(ids, 'batch-2')).size).toBe(0);
+    });
+  });
+
+  describe('Counters', () => {
+    it('adds per tenant-hour and counts a batch once per tenant-hour', async () => {
+      const tenant = `t-${prefix}`;
+      const counters = stores.counters();
+      await counters.add('b1', [
+        { tenantId: tenant, hour: '2026-12-01T10', counts: { delivered: 2, opened: 1 } },
+        { tenantId: tenant, hour: '2026-12-01T11', counts: { bounced: 1 } },
+      ]);
+      await counters.add('b1', [
+        { tenantId: tenant, hour: '2026-12-01T10', counts: { delivered: 2, opened: 1 } },
+      ]);
+      await counters.add('b2', [
+        { tenantId: tenant, hour: '2026-12-01T10', counts: { delivered: 3, failed: 1 } },
+      ]);
+      expect(await counters.get(tenant, '2026-12-01T10')).toEqual({ delivered: 5, opened: 1, failed: 1 });
+      expect(await counters.get(tenant, '2026-12-01T11')).toEqual({ bounced: 1 });
+      expect(await counters.get(tenant, '2026-12-01T12')).toEqual({});
+    });
+  });
+
+  describe('MessageStore.findByProviderMessageId', () => {
+    it('finds a sent message by its provider and provider id, and nothing for another provider', async () => {
+      const messages = stores.messages();
+      const id = `m-${prefix}`;
+      await messages.create({
+        id,
+        tenantId: 'acme',
+        createdAt: new Date().toISOString(),
+        from: 'shop@acme.example',
+        to: ['jane@example.com'],
+        subject: 'Hi',
+        recipients: ['jane@example.com'],
+      });
+      expect(await messages.findByProviderMessageId('sendgrid', `X-${prefix}`)).toBeUndefined();
+      await messages.transition(id, 'acme', {
+        status: 'sent',
+        provider: 'sendgrid',
+        providerMessageId: `X-${prefix}`,
+        event: { type: 'sent', provider: 'sendgrid', data: {} },
+      });
+      expect(await messages.findByProviderMessageId('sendgrid', `X-${prefix}`)).toMatchObject({
+        id,
+        tenantId: 'acme',
+        status: 'sent',
+      });
+      expect(await messages.findByProviderMessageId('ses', `X-${prefix}`)).toBeUndefined();
+    });
+  });
+});

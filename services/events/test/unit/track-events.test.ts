@@ -1,0 +1,228 @@
+import type { MessageStatus } from '@mailroom/core';
+import {
+  InMemoryCounters,
+  InMemoryMessageStore,
+  InMemorySeenEvents,
+  InMemorySuppressionStore,
+} from '@mailroom/core/testing';
+import type { MailEvent } from '../../src/normalize/mail-event';
+import { normalizeSendGrid } from '../../src/normalize/sendgrid';
+import { normalizeSes } from '../../src/normalize/ses';
+import { trackEvents } from '../../src/track-events';
+import { fixtureJson } from '../support/fixtures';
+
+const TENANT = 'acme';
+const HOUR = '2026-12-01T10';
+
+const setup = () => {
+  const deps = {
+    messages: new InMemoryMessageStore(() => new Date('2026-12-01T09:00:00Z')),
+    seen: new InMemorySeenEvents(),
+    counters: new InMemoryCounters(),
+    suppressions: new InMemorySuppressionStore(),
+  };
+  const sent = async (
+    id: string,
+    provider: 'ses' | 'sendgrid',
+    providerMessageId: string,
+    tenantId = TENANT,
+  ) => {
+    await deps.messages.create({
+      id,
+      tenantId,
+      createdAt: '2026-12-01T09:00:00.000Z',
+      from: 'shop@acme.example',
+      to: ['jane@example.com'],
+      subject: 'Your order',
+      recipients: ['jane@example.com'],
+    });
+    await deps.messages.transition(id, tenantId, {
+      status: 'sent',
+      provider,
+      providerMessageId,
+      event: { type: 'sent', provider, data: {} },
+    });
+  };
+  const status = async (id: string) => (await deps.messages.get(id))!.status;
+  const timeline = async (id: string) => (await deps.messages.getWithEvents(id))!.events.map((e) => e.type);
+  return { deps, sent, status, timeline };
+};
+
+let seq = 0;
+const event = (type: MailEvent['type'], overrides: Partial<MailEvent> = {}): MailEvent => ({
+  eventId: `ev-${++seq}`,
+  provider: 'sendgrid',
+  type,
+  at: `${HOUR}:${String(seq % 60).padStart(2, '0')}:00.000Z`,
+  messageId: 'm1',
+  recipient: 'jane@example.com',
+  raw: {},
+  ...overrides,
+});
+
+describe('trackEvents', () => {
+  it('moves the status up, keeps every event in the timeline, whatever order they arrive in', async () => {
+    const { deps, sent, status, timeline } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    const delivered = event('delivered', { at: `${HOUR}:00:02.000Z` });
+    const processed = event('processed', { at: `${HOUR}:00:01.000Z` });
+    await trackEvents(deps, 'b1', [delivered]);
+    const late = await trackEvents(deps, 'b2', [processed, event('deferred', { at: `${HOUR}:00:00.500Z` })]);
+    expect(await status('m1')).toBe('delivered');
+    expect(late).toMatchObject({ applied: 2, statusChanges: 0 });
+    expect(await timeline('m1')).toEqual(['queued', 'sent', 'deferred', 'processed', 'delivered']);
+  });
+
+  it('lets a bounce or a complaint win over delivered', async () => {
+    const { deps, sent, status } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    await sent('m2', 'sendgrid', 'X2');
+    await trackEvents(deps, 'b1', [
+      event('delivered'),
+      event('bounced', { bounce: { type: 'hard' } }),
+      event('delivered', { messageId: 'm2' }),
+      event('complained', { messageId: 'm2' }),
+    ]);
+    expect(await status('m1')).toBe('bounced');
+    expect(await status('m2')).toBe('complained');
+  });
+
+  it('applies the final status even when a batch lists events out of order', async () => {
+    const { deps, sent, status } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    await trackEvents(deps, 'b1', [
+      event('delivered', { at: `${HOUR}:00:05.000Z` }),
+      event('processed', { at: `${HOUR}:00:01.000Z` }),
+      event('deferred', { at: `${HOUR}:00:03.000Z` }),
+    ]);
+    expect(await status('m1')).toBe('delivered');
+  });
+
+  it('drops duplicates by event id, within a batch and across batches', async () => {
+    const { deps, sent, timeline } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    const open = event('opened');
+    const first = await trackEvents(deps, 'b1', [open, open]);
+    const again = await trackEvents(deps, 'b2', [open]);
+    expect(first).toMatchObject({ applied: 1, duplicates: 1 });
+    expect(again).toMatchObject({ applied: 0, duplicates: 1 });
+    expect((await timeline('m1')).filter((t) => t === 'opened')).toHaveLength(1);
+    expect(await deps.counters.get(TENANT, HOUR)).toEqual({ opened: 1 });
+  });
+
+  it('counts a retried batch once', async () => {
+    const { deps, sent } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    const batch = [event('delivered'), event('opened'), event('clicked', { url: 'https://acme.example/' })];
+    await trackEvents(deps, 'b1', batch);
+    await trackEvents(deps, 'b1', batch);
+    expect(await deps.counters.get(TENANT, HOUR)).toEqual({ delivered: 1, opened: 1, clicked: 1 });
+  });
+
+  it('finds the message by the provider’s id when the event lacks Mailroom’s', async () => {
+    const { deps, sent, status } = setup();
+    await sent('m1', 'sendgrid', 'LRzXl_NHStOGhQ4kofSm_A');
+    await sent('m2', 'ses', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
+    const fromSendGrid = normalizeSendGrid({
+      email: 'jane@example.com',
+      event: 'delivered',
+      sg_event_id: 'sg-1',
+      sg_message_id: 'LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0',
+      timestamp: 1764583200,
+    }).events;
+    const fromSes = normalizeSes(fixtureJson('ses-events/event-publishing/delivery.json')).events;
+    const result = await trackEvents(deps, 'b1', [...fromSendGrid, ...fromSes]);
+    expect(result).toMatchObject({ applied: 2, unknown: 0, statusChanges: 2 });
+    expect(await status('m1')).toBe('delivered');
+    expect(await status('m2')).toBe('delivered');
+  });
+
+  it('does not take an SES id for a SendGrid one', async () => {
+    const { deps, sent } = setup();
+    await sent('m1', 'ses', 'SAME-ID');
+    const result = await trackEvents(deps, 'b1', [
+      event('delivered', { messageId: undefined, providerMessageId: 'SAME-ID' }),
+    ]);
+    expect(result).toMatchObject({ applied: 0, unknown: 1 });
+  });
+
+  it('skips and counts events of unknown messages without failing the batch', async () => {
+    const { deps, sent } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    const result = await trackEvents(deps, 'b1', [
+      event('delivered', { messageId: 'nope' }),
+      event('delivered', { messageId: undefined, providerMessageId: 'nope' }),
+      event('delivered', { messageId: undefined }),
+      event('delivered'),
+    ]);
+    expect(result).toMatchObject({ applied: 1, unknown: 3 });
+  });
+
+  it('makes one counter write per tenant-hour per batch', async () => {
+    const { deps, sent } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    await sent('m2', 'sendgrid', 'X2', 'globex');
+    const next = '2026-12-01T11';
+    await trackEvents(deps, 'b1', [
+      event('processed'),
+      event('delivered'),
+      event('opened'),
+      event('opened'),
+      event('dropped'),
+      event('delivered', { at: `${next}:05:00.000Z` }),
+      event('bounced', { messageId: 'm2', bounce: { type: 'soft' } }),
+      event('complained', { messageId: 'm2' }),
+      event('deferred', { messageId: 'm2' }),
+      event('unsubscribed', { messageId: 'm2' }),
+    ]);
+    expect(deps.counters.writes).toBe(3);
+    expect(await deps.counters.get(TENANT, HOUR)).toEqual({ sent: 1, delivered: 1, opened: 2, failed: 1 });
+    expect(await deps.counters.get(TENANT, next)).toEqual({ delivered: 1 });
+    expect(await deps.counters.get('globex', HOUR)).toEqual({ bounced: 1, complained: 1 });
+  });
+
+  it('suppresses hard bounces, complaints and global unsubscribes for the message’s tenant only', async () => {
+    const { deps, sent } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    await sent('m2', 'sendgrid', 'X2', 'globex');
+    const result = await trackEvents(deps, 'b1', [
+      event('bounced', { recipient: 'hard@example.com', bounce: { type: 'hard' } }),
+      event('bounced', { recipient: 'soft@example.com', bounce: { type: 'soft' } }),
+      event('complained', { recipient: 'angry@example.com' }),
+      event('unsubscribed', { recipient: 'gone@example.com' }),
+      event('unsubscribed', { recipient: 'news-only@example.com', group: '10' }),
+      event('complained', { messageId: 'm2', recipient: 'other@example.com' }),
+    ]);
+    expect(result.suppressed).toBe(4);
+    const list = await deps.suppressions.suppressed(TENANT, [
+      'hard@example.com',
+      'soft@example.com',
+      'angry@example.com',
+      'gone@example.com',
+      'news-only@example.com',
+      'other@example.com',
+    ]);
+    expect([...list].sort()).toEqual(['angry@example.com', 'gone@example.com', 'hard@example.com']);
+    expect(await deps.suppressions.suppressed('globex', ['other@example.com'])).toEqual(
+      new Set(['other@example.com']),
+    );
+  });
+
+  it('applies every fixture event of both providers to a known message', async () => {
+    const { deps, sent, status } = setup();
+    await sent('m1', 'sendgrid', 'sg_message_id');
+    await sent('m2', 'ses', 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000');
+    // SendGrid's sample reuses one placeholder id for all 11 events: give each its own.
+    const sendGrid = fixtureJson<Record<string, unknown>[]>('sendgrid/events-all-types.json').flatMap(
+      (raw, i) => normalizeSendGrid({ ...raw, sg_event_id: `sg-${i}` }).events,
+    );
+    const ses = ['send', 'delivery', 'delivery-delay', 'open', 'click', 'bounce', 'complaint'].flatMap(
+      (name) => normalizeSes(fixtureJson(`ses-events/event-publishing/${name}.json`)).events,
+    );
+    const result = await trackEvents(deps, 'b1', [...sendGrid, ...ses]);
+    expect(result).toMatchObject({ applied: 18, unknown: 0, duplicates: 0 });
+    // Every SendGrid sample has the same timestamp; complained outranks everything.
+    expect(await status('m1')).toBe<MessageStatus>('complained');
+    expect(await status('m2')).toBe<MessageStatus>('complained');
+  });
+});
