@@ -9,6 +9,7 @@ import {
 } from '@mailroom/core/testing';
 import { AttachmentsBucket } from '../../src/adapters/attachments';
 import type { MailProvider, OutgoingMail, ProviderCredentials, ProviderName } from '../../src/providers/port';
+import type { TenantShareStore } from '../../src/rate/tenant-share';
 import type { SendDeps } from '../../src/send-message';
 import type { TenantSendSettings } from '../../src/tenant-settings';
 
@@ -192,4 +193,22 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     logs,
     tenants,
   };
+}
+
+/** The tenant shares' GCRA in memory: the same answers as DynamoTenantShareStore (rate/tenant-share.ts). */
+export class InMemoryTenantShareStore implements TenantShareStore {
+  readonly tat = new Map<string, number>();
+
+  async reserve(
+    tenantId: string,
+    units: number,
+    intervalMs: number,
+    { now, maxWaitMs }: { now: number; maxWaitMs?: number },
+  ): Promise<{ slotAt: number } | { retryAfterMs: number }> {
+    const slotAt = Math.max(this.tat.get(tenantId) ?? 0, now);
+    if (maxWaitMs !== undefined && slotAt - now > maxWaitMs)
+      return { retryAfterMs: slotAt - now - maxWaitMs };
+    this.tat.set(tenantId, slotAt + units * intervalMs);
+    return { slotAt };
+  }
 }
