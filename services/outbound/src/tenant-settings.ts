@@ -9,6 +9,8 @@ export interface TenantSendSettings {
   provider?: ProviderName;
   /** The tenant's own send rate, recipients per second (its share of the account; rate/tenant-share.ts). */
   sendRate?: number;
+  /** `tenant`: it sends SendGrid mail with a key (an account) of its own. */
+  sendgridKey?: 'platform' | 'tenant';
   /** The tenant's own credentials for `provider`, or undefined to use the platform's. */
   credentials(provider: ProviderName): Promise<ProviderCredentials | undefined>;
 }
@@ -28,6 +30,7 @@ export function tenantSettingsCache(
     return {
       ...(tenant.provider && { provider: tenant.provider }),
       ...(tenant.sendRate !== undefined && { sendRate: tenant.sendRate }),
+      ...(tenant.sendgridKey && { sendgridKey: tenant.sendgridKey }),
       credentials: async (provider) => {
         if (provider !== 'sendgrid' || tenant.sendgridKey !== 'tenant') return undefined;
         if (!key) {

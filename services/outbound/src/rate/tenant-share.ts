@@ -137,12 +137,12 @@ export interface TenantShareOptions {
   toleranceMs: number;
 }
 
-/** What the share needs to know of a tenant. */
+/** What the share needs to know of a tenant (the tenant item's fields). */
 export interface ShareTenant {
   tenantId: string;
   sendRate?: number;
-  /** The tenant sends through a provider account of its own (nobody else's budget to share). */
-  ownAccount: boolean;
+  /** `tenant`: its SendGrid mail goes through an account of its own, nobody else's budget to share. */
+  sendgridKey?: 'platform' | 'tenant';
 }
 
 /** Where the share put a mail: its slot (epoch ms, stamped on the queue body) and the delay up to it. */
@@ -160,7 +160,7 @@ export class TenantShare {
   /** The tenant's share in recipients per second, or undefined when no share applies. */
   async rateOf(tenant: ShareTenant, provider: ProviderName): Promise<number | undefined> {
     if (tenant.sendRate !== undefined) return tenant.sendRate;
-    if (tenant.ownAccount) return undefined;
+    if (provider === 'sendgrid' && tenant.sendgridKey === 'tenant') return undefined;
     return (await this.options.accountRate(provider)) * this.options.defaultShare;
   }
 
@@ -271,5 +271,46 @@ export function unwrapShareFields<R extends { receiveCount: number }>(
   return {
     message,
     record: attempts > 0 ? { ...record, receiveCount: record.receiveCount + attempts } : record,
+  };
+}
+
+const TENANT_TTL_MS = 60_000;
+
+/**
+ * The accept side's share: the tenant item read through a one-minute cache per container (as the send
+ * side's settings are; tenant-settings.ts), then `admit`. Undefined for a tenant that does not exist
+ * (the API key said it does; nothing to share then).
+ */
+export function acceptShare(
+  share: TenantShare,
+  getTenant: (tenantId: string) => Promise<ShareTenant | null>,
+  now: () => number = Date.now,
+) {
+  const cache = new Map<string, { at: number; value: Promise<ShareTenant | null> }>();
+  const tenantOf = (tenantId: string) => {
+    const hit = cache.get(tenantId);
+    if (hit && now() - hit.at < TENANT_TTL_MS) return hit.value;
+    const value = getTenant(tenantId);
+    value.catch(() => cache.delete(tenantId));
+    cache.set(tenantId, { at: now(), value });
+    return value;
+  };
+  return async (tenantId: string, provider: ProviderName, units: number, at: number) => {
+    const tenant = await tenantOf(tenantId);
+    return tenant ? share.admit(tenant, provider, units, at) : undefined;
+  };
+}
+
+/** The account rate per provider, read once (a failed read is tried again next time). */
+export function accountRates(read: (provider: ProviderName) => Promise<number>) {
+  const rates = new Map<ProviderName, Promise<number>>();
+  return (provider: ProviderName): Promise<number> => {
+    let rate = rates.get(provider);
+    if (!rate) {
+      rate = read(provider);
+      rate.catch(() => rates.delete(provider));
+      rates.set(provider, rate);
+    }
+    return rate;
   };
 }

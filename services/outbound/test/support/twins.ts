@@ -111,7 +111,7 @@ export interface Twins {
   sleeps: number[];
   logs: { level: string; message: string; data?: unknown }[];
   /** Tenants that exist; `sendgridKey: 'tenant'` ones send with their own key (or throw `keyError`). */
-  tenants: Map<string, { provider?: ProviderName; ownKey?: string; keyError?: unknown }>;
+  tenants: Map<string, { provider?: ProviderName; ownKey?: string; keyError?: unknown; sendRate?: number }>;
 }
 
 /** The send use case's dependencies as in-memory twins and fake providers, on a clock the test controls. */
@@ -139,6 +139,8 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     if (!tenant) return undefined;
     return {
       ...(tenant.provider && { provider: tenant.provider }),
+      ...(tenant.sendRate !== undefined && { sendRate: tenant.sendRate }),
+      ...(tenant.ownKey !== undefined && { sendgridKey: 'tenant' as const }),
       credentials: async (provider) => {
         if (provider !== 'sendgrid' || (tenant.ownKey === undefined && tenant.keyError === undefined))
           return undefined;
