@@ -104,7 +104,7 @@ export function createHttpDeps(
         refresh: { domain: (r) => refreshDomain(r, domainApi), afterMs: domainApi.refreshAfterMs },
       }),
       messages: b.messages,
-      enqueue: (m) => b.queue.enqueue(m),
+      enqueue: (m, delaySeconds) => b.queue.enqueue(m, delaySeconds),
       storeRequest: (m) => b.requests.put(m),
       attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
       tenantProvider: async (tenantId) => (await b.tenants.getTenant(tenantId))?.provider,
