@@ -31,7 +31,7 @@ export async function sendBench(overrides: Record<string, string> = {}) {
     logger: silent,
     delay: async (_handle, seconds) => void delays.push(seconds),
   });
-  return { cloud, deps: await containerDeps(), containerDeps, delays };
+  return { cloud, config, deps: await containerDeps(), containerDeps, delays };
 }
 
 /**
@@ -62,7 +62,7 @@ export function countDynamoRequests(): { counts: () => Record<string, number>; r
 type Sendable = { prototype: { send: (...args: unknown[]) => unknown } };
 
 /** The class of `pkg` that @mailroom/core resolves (the copy the send path's clients come from). */
-function fromCore<T>(pkg: string, name: string): T {
+export function fromCore<T>(pkg: string, name: string): T {
   const load = createRequire(join(__dirname, '..', 'packages', 'core', 'src', 'index.ts'));
   return (load(pkg) as Record<string, T>)[name]!;
 }

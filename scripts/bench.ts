@@ -5,10 +5,12 @@
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
 import { sendThroughput } from '../bench/send-throughput';
+import { tenantFairness } from '../bench/tenant-fairness';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
+  'tenant-fairness': tenantFairness,
 };
 
 async function main() {
