@@ -138,6 +138,7 @@ function tenantShare(config: OutboundConfig, doc: ReturnType<typeof createDynamo
     defaultShare: config.MAILROOM_TENANT_DEFAULT_SHARE,
     acceptBurstMs: config.MAILROOM_TENANT_ACCEPT_BURST_SECONDS * 1000,
     toleranceMs: 1000,
+    lateMs: 2000,
   });
 }
 

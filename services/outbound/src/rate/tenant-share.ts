@@ -22,7 +22,9 @@ import type { ProviderName } from '../providers/port';
  *   is enqueued with `DelaySeconds` up to its slot and the slot stamped on the queue body (`shareSlotAt`),
  *   so a burst lands on the queue already spread out at the tenant's share: it never sits in front of
  *   another tenant's mail, and the account budget stays free for the others.
- * - **At send**: a record without a slot (put straight on the queue by a backend) reserves one. A record
+ * - **At send**: a record without a slot (put straight on the queue by a backend), or whose slot passed
+ *   more than `lateMs` ago (its tenant fell behind; catching up at once would exceed the share), reserves
+ *   one. A record
  *   whose slot is more than `toleranceMs` away is not sent now: a copy carrying the slot goes back on the
  *   queue with `DelaySeconds` (at most 900, SQS's limit; a later slot is waited for in several hops) and
  *   the original is consumed. The copy carries `attempts`, the receives its earlier copies used, so that
@@ -135,6 +137,12 @@ export interface TenantShareOptions {
    * the queue. SQS delays are whole seconds, so anything under a second is not worth a hop.
    */
   toleranceMs: number;
+  /**
+   * A slot that passed longer ago than this is booked again. Sending every late mail at once would let a
+   * tenant whose mail fell behind (slow consumers, retries) catch up above its share, in front of
+   * everybody else's mail; like the account budget, a share does not bank unused time.
+   */
+  lateMs: number;
 }
 
 /** What the share needs to know of a tenant (the tenant item's fields). */
@@ -200,7 +208,7 @@ export class TenantShare {
     now: number,
   ): Promise<SharePlacement | undefined> {
     let slotAt = message.shareSlotAt;
-    if (slotAt === undefined) {
+    if (slotAt === undefined || now - slotAt > this.options.lateMs) {
       const rate = await this.rateOf(tenant, provider);
       if (rate === undefined) return undefined;
       const reserved = await this.store.reserve(tenant.tenantId, unitsOf(message), 1000 / rate, { now });

@@ -14,6 +14,7 @@ const shareOf = (store = new InMemoryTenantShareStore()) =>
     defaultShare: 0.5,
     acceptBurstMs: 1000,
     toleranceMs: 1000,
+    lateMs: 2000,
   });
 
 describe('tenant share at accept (POST /v1/messages)', () => {
@@ -157,6 +158,16 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
     expect(await t.messages.get(message.id)).toMatchObject({ status: 'sent', attempts: 1 });
     // What is stored is the request, without the share's fields.
     await expect(t.requests.get('acme', message.id)).resolves.toEqual(message);
+  });
+
+  it('books again for a record whose slot passed long ago, so a tenant that fell behind cannot catch up above its share', async () => {
+    store.tat.set('acme', t.clock.ms + 5_000);
+    const late = { ...queueMessage(), shareSlotAt: t.clock.ms - 2_001 };
+    await expect(sendMessage(record(late), t.deps)).resolves.toBe('deferred');
+    expect(requeued[0]).toMatchObject({ message: { shareSlotAt: t.clock.ms + 5_000 }, delaySeconds: 5 });
+    // Two seconds late is still its own slot.
+    const onTime = { ...queueMessage(), shareSlotAt: t.clock.ms - 2_000 };
+    await expect(sendMessage(record(onTime), t.deps)).resolves.toBe('sent');
   });
 
   it('keeps a slot further than 900 s out across several hops', async () => {
