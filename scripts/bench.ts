@@ -4,12 +4,14 @@
  */
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
+import { sendMemory } from '../bench/send-memory';
 import { sendThroughput } from '../bench/send-throughput';
 import { tenantFairness } from '../bench/tenant-fairness';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
+  'send-memory': sendMemory,
   'tenant-fairness': tenantFairness,
 };
 

@@ -65,6 +65,21 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_ACCOUNT_RETRY_CAP_SECONDS: positive.default(900),
   /** How long the send function keeps trying to record a mail the provider accepted (send/persist.ts). */
   MAILROOM_RECORD_RETRY_MS: positive.default(8_000),
+  /**
+   * Attachment bytes (MiB) one send container holds at once (send/byte-budget.ts). A file costs 4–5 times
+   * its size in memory while its mail is sent (the file, its base64, the request body, garbage not yet
+   * collected: about 120 MB for 25 MB through SES, bench/README.md send-memory). 40 keeps a container
+   * near 115 + 5 · 40 ≈ 315 MB whatever its batch holds, well inside the 512 MB function; two files up to
+   * 20 MB go at once, a bigger one alone. Sending them one after another costs little time where the
+   * container's network is what limits a big mail anyway.
+   */
+  MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(40),
+  /**
+   * How long a provider call (SES SendEmail, SendGrid mail/send) may take. Well below the send function's
+   * 30 s timeout, which must also hold a rate budget wait and recording the verdict (send/persist.ts). A
+   * call that times out may still have been sent: it is handled as outcome unknown (send/failure.ts).
+   */
+  MAILROOM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(15_000).default(10_000),
   /** Unsent mail untouched this long is put back on the queue once, then failed (sweep-unsent.ts). */
   MAILROOM_UNSENT_AFTER_MINUTES: positive.default(60),
 }).superRefine((env, ctx) => {

@@ -1,9 +1,11 @@
-import type { SendQueueMessage } from '@mailroom/core';
+import { base64DecodedLength, type SendQueueMessage } from '@mailroom/core';
 import type { Mailbox, OutgoingAttachment, OutgoingMail } from './providers/port';
 
 /** Reads an uploaded attachment (attachments bucket) for the tenant that owns it. */
 export interface AttachmentSource {
   load(tenantId: string, key: string): Promise<Uint8Array>;
+  /** Its size in bytes without reading it (S3 HeadObject); undefined when it is gone. */
+  size(tenantId: string, key: string): Promise<number | undefined>;
 }
 
 type Address = SendQueueMessage['from'];
@@ -16,6 +18,25 @@ const mailbox = (address: Address): Mailbox =>
 /** Every to/cc/bcc address of a message. */
 export const recipientsOf = (message: Pick<SendQueueMessage, 'to' | 'cc' | 'bcc'>): string[] =>
   [...message.to, ...(message.cc ?? []), ...(message.bcc ?? [])].map((a) => mailbox(a).email);
+
+/**
+ * The bytes a message's attachments take once loaded: inline ones from their base64, uploaded ones from
+ * the bucket (the queued request does not carry their size). One that is gone counts 0; loading it then
+ * fails as it would have anyway.
+ */
+export async function attachmentBytes(
+  message: SendQueueMessage,
+  attachments: AttachmentSource,
+): Promise<number> {
+  const sizes = await Promise.all(
+    (message.attachments ?? []).map(async (a) =>
+      'content' in a && a.content !== undefined
+        ? base64DecodedLength(a.content)
+        : ((await attachments.size(message.tenantId, (a as { key: string }).key)) ?? 0),
+    ),
+  );
+  return sizes.reduce((sum, n) => sum + n, 0);
+}
 
 /**
  * Builds what a provider sends: addresses normalised, suppressed recipients dropped,

@@ -11,6 +11,7 @@ import {
 } from './send/deps';
 import { rejectUnverifiedSender } from './domains/reject-sender';
 import { chooseProvider } from './provider-choice';
+import { holdBytes, noBytes } from './send/byte-budget';
 import { handleFailure } from './send/failure';
 import { deferOverShare, unwrapShareFields } from './rate/tenant-share';
 import { parseRecord, rejectInvalid } from './send/parse';
@@ -99,6 +100,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
 
   const provider = deps.providers[providerName];
   let providerMessageId: string;
+  let releaseBytes = noBytes;
   try {
     await deps.messages.transition(message.id, message.tenantId, {
       status: 'sending',
@@ -108,6 +110,8 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     });
     if (!provider) throw new ConfigError(`provider ${providerName} is not configured`);
     const credentials = await tenant.credentials(providerName);
+    // The attachments stay in memory until the provider answers: big mails wait their turn.
+    releaseBytes = await holdBytes(deps, message);
     const mail = await toOutgoingMail(message, suppressed, deps.attachments);
     if (suppressed.size) {
       await deps.messages.appendEvent(message.id, {
@@ -122,6 +126,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     await budget?.take();
     ({ providerMessageId } = await callProvider(provider, mail, credentials));
   } catch (err) {
+    releaseBytes();
     const failure = {
       message,
       providerName,
@@ -131,6 +136,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     };
     return await handleFailure(err, failure, deps);
   }
+  releaseBytes();
   // The provider has the mail: from here on nothing releases the lock (send/record.ts).
   await recordSent(deps, { ...held, provider: providerName, providerMessageId });
   return 'sent';

@@ -34,6 +34,7 @@ import { DynamoSendBudget } from './rate/budget';
 import { acceptShare, accountRates, DynamoTenantShareStore, TenantShare } from './rate/tenant-share';
 import type { DeadLetterDeps } from './mark-dead-letters';
 import type { SendDeps } from './send-message';
+import { ByteBudget } from './send/byte-budget';
 import type { SweepDeps } from './sweep-unsent';
 import { tenantSettingsCache } from './tenant-settings';
 
@@ -146,9 +147,13 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   const b = base(config);
   const sesOptions = { region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT };
   // One attempt per SendEmail: an SDK retry of a throttled send would be a send the budget never
-  // granted (ARCHITECTURE.md "Rate"), and it pushed the next budgeted sends over the quota in turn.
+  // granted (docs/architecture.md, "Rate"), and it pushed the next budgeted sends over the quota in turn.
   // Failed sends go back to the queue with the use case's backoff instead.
-  const ses = createSesV2Client({ ...sesOptions, maxAttempts: 1 });
+  const ses = createSesV2Client({
+    ...sesOptions,
+    maxAttempts: 1,
+    requestTimeoutMs: config.MAILROOM_PROVIDER_TIMEOUT_MS,
+  });
   const ssm = createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT });
   const budget = (account: string, rate: number) =>
     new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
@@ -178,6 +183,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
           localKey: config.SENDGRID_API_KEY,
         }),
         baseUrl: config.SENDGRID_API_BASE_URL,
+        timeoutMs: config.MAILROOM_PROVIDER_TIMEOUT_MS,
       }),
     },
     budgets: {
@@ -186,6 +192,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
     },
     accountBudget,
     attachments: b.attachments,
+    bytesInFlight: new ByteBudget(config.MAILROOM_SEND_BYTES_IN_FLIGHT_MB * 1024 * 1024),
     tenantSettings: tenantSettingsCache(
       b.tenants,
       new TenantSecrets(ssm, config.MAILROOM_TENANT_SECRETS_PREFIX),

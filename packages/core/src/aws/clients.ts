@@ -16,7 +16,36 @@ export interface AwsClientOptions {
   endpoint?: string;
   /** SDK attempts per call (default 3). The send path may lower it and let SQS do the retrying. */
   maxAttempts?: number;
+  /**
+   * How long one attempt may wait for the answer's headers, request body upload included (default
+   * `DEFAULT_REQUEST_TIMEOUT_MS`). The provider call passes its own (MAILROOM_PROVIDER_TIMEOUT_MS).
+   */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * Every attempt ends well inside a function's timeout (10 s by default, 30 s for `send`:
+ * serverless.common.yml, services/outbound/serverless.yml). Without these the SDK waits as long as the
+ * socket lives: a request that hangs holds the invocation until Lambda kills it, and the whole batch
+ * comes back. A timed-out attempt fails with `TimeoutError`, which the retry policy treats as transient
+ * (retry/classify.ts) and a provider call as outcome unknown (retry/provider-errors.ts).
+ * https://github.com/smithy-lang/smithy-typescript/blob/main/packages/node-http-handler/src/node-http-handler.ts
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** TCP (and TLS) connection set-up: a healthy AWS endpoint answers in milliseconds. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 2_000;
+
+/**
+ * The SDK's Node handler, as options (the SDK builds the handler from them). `throwOnRequestTimeout`:
+ * without it @smithy/node-http-handler only logs a warning when `requestTimeout` passes and keeps
+ * waiting. `socketTimeout` bounds silences after the headers too, e.g. while an S3 body streams in.
+ */
+const requestHandler = (requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS) => ({
+  requestTimeout: requestTimeoutMs,
+  connectionTimeout: Math.min(DEFAULT_CONNECTION_TIMEOUT_MS, requestTimeoutMs),
+  socketTimeout: requestTimeoutMs,
+  throwOnRequestTimeout: true,
+});
 
 /**
  * With an endpoint we talk to an emulator: fixed dummy credentials keep the SDK from searching for a
@@ -25,8 +54,9 @@ export interface AwsClientOptions {
  */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
-const base = ({ region, endpoint, maxAttempts }: AwsClientOptions) => ({
+const base = ({ region, endpoint, maxAttempts, requestTimeoutMs }: AwsClientOptions) => ({
   region,
+  requestHandler: requestHandler(requestTimeoutMs),
   ...(maxAttempts === undefined ? {} : { maxAttempts }),
   ...(endpoint === undefined ? {} : { endpoint, credentials: LOCAL_CREDENTIALS }),
 });

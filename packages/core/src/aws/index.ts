@@ -7,6 +7,8 @@ export {
   createSnsClient,
   createSesV2Client,
   createSsmClient,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   LOCAL_CREDENTIALS,
 } from './clients';
 export type { AwsClientOptions, S3ClientOptions } from './clients';

@@ -1,11 +1,36 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Socket } from 'node:net';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { classifyError } from '../../src';
 import {
   createDynamoDocumentClient,
   createS3Client,
   createSesV2Client,
   createSnsClient,
   createSqsClient,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   LOCAL_CREDENTIALS,
 } from '../../src/aws';
+
+/** Listens on a free loopback port; resolves with its URL and a close that also ends open sockets. */
+async function listen(server: ReturnType<typeof createServer> | ReturnType<typeof createHttpServer>) {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describe('AWS client factories', () => {
   it('use the endpoint and static test credentials for the local cloud', async () => {
@@ -41,5 +66,42 @@ describe('AWS client factories', () => {
     expect(doc.config.translateConfig?.marshallOptions?.removeUndefinedValues).toBe(true);
     sns.destroy();
     doc.destroy();
+  });
+
+  it('give every request a timeout: a request that gets no answer ends as a transient TimeoutError', async () => {
+    // The server reads the request and never answers: only the client's timeout can end the call.
+    const silent = await listen(createServer((socket) => void socket.on('data', () => undefined)));
+    const sqs = createSqsClient({
+      region: 'us-east-1',
+      endpoint: silent.url,
+      maxAttempts: 1,
+      requestTimeoutMs: 100,
+    });
+    const err = await sqs.send(new ListQueuesCommand({})).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'TimeoutError' });
+    expect(classifyError(err)).toMatchObject({ retryable: true, kind: 'transient' });
+    sqs.destroy();
+    await silent.close();
+  });
+
+  it('use the default request and connection timeouts, as errors rather than warnings', async () => {
+    const answering = await listen(
+      createHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end('{"QueueUrls":[]}');
+      }),
+    );
+    const sqs = createSqsClient({ region: 'us-east-1', endpoint: answering.url });
+    await sqs.send(new ListQueuesCommand({}));
+    // The handler resolves its options on first use; this is what every request of this client gets.
+    const handler = sqs.config.requestHandler as unknown as { httpHandlerConfigs(): object };
+    expect(handler.httpHandlerConfigs()).toMatchObject({
+      requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: DEFAULT_CONNECTION_TIMEOUT_MS,
+      socketTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    });
+    sqs.destroy();
+    await answering.close();
   });
 });

@@ -1,7 +1,7 @@
 /** Runs one service under `serverless offline start --stage local`, in its own process group. */
 import type { Logger } from '../logger';
 import { serverlessBin, serviceDir } from '../paths';
-import type { ServiceName } from '../ports';
+import type { ServiceName } from '../paths';
 import { answers, start, waitUntil, type Child } from '../process';
 
 export function startService(

@@ -49,7 +49,8 @@ function personalizations(mail: OutgoingMail) {
 const attachment = (a: OutgoingAttachment) => ({
   filename: a.filename,
   type: a.contentType,
-  content: Buffer.from(a.content).toString('base64'),
+  // A view of the bytes, not a copy of them (Buffer.from(uint8Array) copies): attachments run to 29 MB.
+  content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength).toString('base64'),
   disposition: a.disposition ?? 'attachment',
   ...(a.contentId !== undefined && { content_id: a.contentId }),
 });
@@ -75,7 +76,7 @@ export class SendGridProvider implements MailProvider {
     let service = this.services.get(apiKey);
     if (!service) {
       // The mail service's own client: setting the base URL on @sendgrid/client's singleton
-      // would not reach it (TOOLCHAIN.md).
+      // would not reach it (docs/toolchain.md, "SendGrid").
       const client = new Client();
       client.setApiKey(apiKey);
       if (this.options.baseUrl) client.setDefaultRequest('baseUrl', this.options.baseUrl);

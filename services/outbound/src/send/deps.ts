@@ -13,6 +13,7 @@ import type { MailProvider, ProviderName } from '../providers/port';
 import type { SendBudget } from '../rate/budget';
 import type { SendShareDeps } from '../rate/tenant-share';
 import type { TenantSendSettings } from '../tenant-settings';
+import type { ByteBudget } from './byte-budget';
 
 /** One SQS record as the send use case needs it. */
 export interface SendRecord {
@@ -35,6 +36,8 @@ export interface SendDeps {
   /** The send budget of a tenant's own provider account (one per account, shared like the platform's). */
   accountBudget(provider: ProviderName, account: string): SendBudget | undefined;
   attachments: AttachmentSource;
+  /** The container's bound on attachment bytes in flight (send/byte-budget.ts); none when undefined. */
+  bytesInFlight?: ByteBudget;
   /** Undefined for a tenant that does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
   /** The `from` domain (or a parent) must be a verified domain of the tenant (domains/sender-check.ts). */

@@ -13,7 +13,9 @@ const MAX_ATTEMPTS = 10;
  * first failure. The SDK's own retries (3 attempts) run inside each of these.
  *
  * The budget: the send function's 30 s timeout holds a budget wait (MAILROOM_RATE_MAX_WAIT_MS, 10 s), a
- * provider call (SendGrid's 10 s timeout) and this (8 s by default), with room for the rest.
+ * provider call (MAILROOM_PROVIDER_TIMEOUT_MS, 10 s, SES and SendGrid) and this (8 s by default), with room
+ * for the rest. A big mail's wait for its turn (send/byte-budget.ts) is not in it: it lasts as long as the
+ * big mails ahead of it in the batch take, each bounded by the same timeouts.
  */
 export async function persist<T>(
   write: () => Promise<T>,
