@@ -15,7 +15,7 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 /**
  * A local cloud without services (DynamoDB Local, fauxqs, SES stand-in; tables provisioned from
  * services/outbound/serverless.yml) and the send use case's real deps against it. `delay` only
- * records what the use case asked for: bench records are not on a real queue. `containerDeps()`
+ * records what the use case asked for: bench records are not on a real queue; no tenant shares. `containerDeps()`
  * builds another set from the same config, as another Lambda container would (own clients, own
  * budget instance, sharing the budget item in DynamoDB).
  */
@@ -25,10 +25,13 @@ export async function sendBench(overrides: Record<string, string> = {}) {
   const config = outboundConfigFor(cloud, overrides);
   const containerDeps = async (): Promise<SendDeps> => ({
     ...(await createSendDeps(config)),
+    // One tenant's mail measured against the account budget: its share would cap it at half
+    // (tenant-fairness.ts measures the shares).
+    tenantShare: undefined,
     logger: silent,
     delay: async (_handle, seconds) => void delays.push(seconds),
   });
-  return { cloud, deps: await containerDeps(), containerDeps, delays };
+  return { cloud, config, deps: await containerDeps(), containerDeps, delays };
 }
 
 /**
@@ -59,7 +62,7 @@ export function countDynamoRequests(): { counts: () => Record<string, number>; r
 type Sendable = { prototype: { send: (...args: unknown[]) => unknown } };
 
 /** The class of `pkg` that @mailroom/core resolves (the copy the send path's clients come from). */
-function fromCore<T>(pkg: string, name: string): T {
+export function fromCore<T>(pkg: string, name: string): T {
   const load = createRequire(join(__dirname, '..', 'packages', 'core', 'src', 'index.ts'));
   return (load(pkg) as Record<string, T>)[name]!;
 }

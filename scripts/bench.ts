@@ -7,12 +7,14 @@ import { writeResult, type BenchResult } from '../bench/result';
 import { sendMemory } from '../bench/send-memory';
 import { sendThroughput } from '../bench/send-throughput';
 import { webhookVerify } from '../bench/webhook-verify';
+import { tenantFairness } from '../bench/tenant-fairness';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
   'send-memory': sendMemory,
   'webhook-verify': webhookVerify,
+  'tenant-fairness': tenantFairness,
 };
 
 async function main() {

@@ -8,12 +8,24 @@ import {
 } from '@mailroom/core';
 import type { SenderCheck } from './domains/sender-check';
 import { checkMessage, type MessageCheckDeps } from './check-message';
+import type { ProviderName } from './providers/port';
+import { unitsOf, type SharePlacement } from './rate/tenant-share';
 
 export interface AcceptDeps extends MessageCheckDeps {
   messages: MessageStore;
   /** 403 SENDER.DOMAIN_NOT_VERIFIED unless `from` is in a verified domain of the tenant (domains/sender-check.ts). */
   checkSender: SenderCheck;
-  enqueue(message: SendQueueMessage): Promise<void>;
+  enqueue(message: SendQueueMessage, delaySeconds?: number): Promise<void>;
+  /**
+   * Reserves the mail's slot in its tenant's share of the send budget (rate/tenant-share.ts): throws
+   * RateLimitedError (429 with Retry-After) for a tenant over its own `sendRate`. Absent: no shares.
+   */
+  tenantShare?(
+    tenantId: string,
+    provider: ProviderName,
+    units: number,
+    now: number,
+  ): Promise<SharePlacement | undefined>;
   /** Keeps the full request (S3) before it is enqueued: what a retry or redrive re-sends. */
   storeRequest(message: SendQueueMessage): Promise<void>;
   now?: () => Date;
@@ -56,8 +68,10 @@ export async function acceptMessage(
 ): Promise<{ id: string; status: 'queued' }> {
   const { tenantId, request, idempotencyKey } = input;
   await deps.checkSender(tenantId, request.from); // before anything is recorded or queued
-  await checkMessage(tenantId, request, deps);
+  const provider = await checkMessage(tenantId, request, deps);
   const now = (deps.now ?? (() => new Date()))();
+  // Before anything is recorded: a tenant over its send rate gets 429 and nothing is queued.
+  const placement = await deps.tenantShare?.(tenantId, provider, unitsOf(request), now.getTime());
   const hash = bodyHash(request);
   const fresh = newId();
   const created = await deps.messages.create(
@@ -94,7 +108,11 @@ export async function acceptMessage(
     ...(idempotencyKey !== undefined && { idempotencyKey }),
   };
   await deps.storeRequest(queued);
-  await deps.enqueue(queued);
+  // The share's slot rides on the queue body, and the record stays out of sight until then.
+  await deps.enqueue(
+    placement ? { ...queued, shareSlotAt: placement.shareSlotAt } : queued,
+    placement?.delaySeconds,
+  );
   await deps.messages.markEnqueued(id);
   return { id, status: 'queued' };
 }

@@ -32,6 +32,13 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
    * provider with some jitter; 5% headroom absorbs about 50 ms of it at 20/s without a throttle.
    */
   MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
+  /**
+   * A tenant without a `sendRate` of its own may use this share of the account's budgeted rate
+   * (rate/tenant-share.ts), so one tenant's burst leaves the rest to the others.
+   */
+  MAILROOM_TENANT_DEFAULT_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** How far ahead a tenant with its own `sendRate` may book before `POST /v1/messages` answers 429. */
+  MAILROOM_TENANT_ACCEPT_BURST_SECONDS: positive.default(1),
   /** Local cloud only: the platform key itself. Deployed stages read it from Parameter Store (below). */
   SENDGRID_API_KEY: z.string().min(1).optional(),
   /** The platform's SendGrid key, a SecureString: `/mailroom/<stage>/sendgrid-api-key` (serverless.yml). */

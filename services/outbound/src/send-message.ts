@@ -13,6 +13,7 @@ import { rejectUnverifiedSender } from './domains/reject-sender';
 import { chooseProvider } from './provider-choice';
 import { holdBytes, noBytes } from './send/byte-budget';
 import { handleFailure } from './send/failure';
+import { deferOverShare, unwrapShareFields } from './rate/tenant-share';
 import { parseRecord, rejectInvalid } from './send/parse';
 import { callProvider } from './send/provider-call';
 import { recordSent, recordVerdict } from './send/record';
@@ -26,14 +27,25 @@ export type { SendDeps, SendOutcome, SendRecord };
  * throws `RetryLaterError` (visibility already pushed out) or an unexpected error when it must come back.
  * README "How a mail is sent exactly once" says what holds and where a duplicate can come from.
  */
-export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<SendOutcome> {
+export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<SendOutcome> {
   const { lock, logger, settings } = deps;
-  const parsed = parseRecord(record.body);
+  const parsed = parseRecord(queued.body);
   if (!parsed.ok) return rejectInvalid(parsed, deps);
-  const message = parsed.message;
+  // Without the fields the tenant share puts on the body; receives counted with its earlier copies'.
+  const { message, record } = unwrapShareFields(parsed.message, queued);
   const tenant = await deps.tenantSettings(message.tenantId);
   if (!tenant) return rejectUnknownTenant(message, deps);
   const providerName = chooseProvider(message.provider, tenant.provider, settings.defaultProvider);
+  // Over its tenant's share: a copy waits on the queue (rate/tenant-share.ts), this record is consumed.
+  const share = { tenant: { tenantId: message.tenantId, ...tenant }, provider: providerName };
+  const now = nowOf(deps);
+  if (
+    await deferOverShare(
+      { ...share, message: parsed.message, receiveCount: record.receiveCount, now },
+      deps.tenantShare,
+    )
+  )
+    return 'deferred';
   const lockKey = lockKeyOf(message);
   const recipients = recipientsOf(message);
   // Three independent round trips at once: record the message if it came straight from the queue,

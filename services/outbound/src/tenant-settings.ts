@@ -7,6 +7,10 @@ const TTL_MS = 60_000;
 /** What the send use case needs of a tenant. */
 export interface TenantSendSettings {
   provider?: ProviderName;
+  /** The tenant's own send rate, recipients per second (its share of the account; rate/tenant-share.ts). */
+  sendRate?: number;
+  /** `tenant`: it sends SendGrid mail with a key (an account) of its own. */
+  sendgridKey?: 'platform' | 'tenant';
   /** The tenant's own credentials for `provider`, or undefined to use the platform's. */
   credentials(provider: ProviderName): Promise<ProviderCredentials | undefined>;
 }
@@ -25,6 +29,8 @@ export function tenantSettingsCache(
     let key: Promise<string> | undefined;
     return {
       ...(tenant.provider && { provider: tenant.provider }),
+      ...(tenant.sendRate !== undefined && { sendRate: tenant.sendRate }),
+      ...(tenant.sendgridKey && { sendgridKey: tenant.sendgridKey }),
       credentials: async (provider) => {
         if (provider !== 'sendgrid' || tenant.sendgridKey !== 'tenant') return undefined;
         if (!key) {

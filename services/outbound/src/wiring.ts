@@ -31,6 +31,7 @@ import type { ProviderName } from './providers/port';
 import { SendGridProvider } from './providers/sendgrid';
 import { SesProvider } from './providers/ses';
 import { DynamoSendBudget } from './rate/budget';
+import { acceptShare, accountRates, DynamoTenantShareStore, TenantShare } from './rate/tenant-share';
 import type { DeadLetterDeps } from './mark-dead-letters';
 import type { SendDeps } from './send-message';
 import { ByteBudget } from './send/byte-budget';
@@ -72,6 +73,7 @@ function base(config: OutboundConfig) {
     queue: new SendQueue(sqs, config.MAILROOM_SEND_QUEUE_URL),
     dlq: new DeadLetterQueue(sqs, config.MAILROOM_SEND_DLQ_URL),
     requests: new S3RequestStore(createS3Client(aws), config.MAILROOM_REQUESTS_BUCKET),
+    share: tenantShare(config, doc),
     // WHEN_REQUIRED: no CRC32 of an empty body signed into presigned uploads (adapters/attachments.ts).
     attachments: new AttachmentsBucket(
       createS3Client({ ...aws, requestChecksumCalculation: 'WHEN_REQUIRED' }),
@@ -103,10 +105,11 @@ export function createHttpDeps(
         refresh: { domain: (r) => refreshDomain(r, domainApi), afterMs: domainApi.refreshAfterMs },
       }),
       messages: b.messages,
-      enqueue: (m) => b.queue.enqueue(m),
+      enqueue: (m, delaySeconds) => b.queue.enqueue(m, delaySeconds),
       storeRequest: (m) => b.requests.put(m),
       attachmentSize: (tenantId, key) => b.attachments.size(tenantId, key),
       tenantProvider: async (tenantId) => (await b.tenants.getTenant(tenantId))?.provider,
+      tenantShare: acceptShare(b.share, (tenantId) => b.tenants.getTenant(tenantId)),
       defaultProvider: config.MAILROOM_PROVIDER,
     },
   };
@@ -123,6 +126,21 @@ async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV
   const rate = account.SendQuota?.MaxSendRate;
   if (!rate) throw new Error('SES reported no MaxSendRate; set MAILROOM_SES_MAX_SEND_RATE');
   return rate;
+}
+
+/** Each tenant's share of the platform accounts' budgets (rate/tenant-share.ts), at accept and at send. */
+function tenantShare(config: OutboundConfig, doc: ReturnType<typeof createDynamoDocumentClient>) {
+  const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
+  const rate = async (provider: ProviderName) =>
+    config.MAILROOM_SEND_RATE_SHARE *
+    (provider === 'ses' ? await sesRate(config, ses) : config.MAILROOM_SENDGRID_MAX_SEND_RATE);
+  return new TenantShare(new DynamoTenantShareStore(doc, config.MAILROOM_MESSAGES_TABLE), {
+    accountRate: accountRates(rate),
+    defaultShare: config.MAILROOM_TENANT_DEFAULT_SHARE,
+    acceptBurstMs: config.MAILROOM_TENANT_ACCEPT_BURST_SECONDS * 1000,
+    toleranceMs: 1000,
+    lateMs: 2000,
+  });
 }
 
 export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> {
@@ -180,6 +198,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       new TenantSecrets(ssm, config.MAILROOM_TENANT_SECRETS_PREFIX),
     ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
+    tenantShare: { share: b.share, requeue: (m, seconds) => b.queue.enqueue(m, seconds) },
     // No SES refresh here: the send role reads domains only, and SES itself refuses unverified senders.
     checkSender: senderDomainCheck({ domains: b.domains }),
     logger,

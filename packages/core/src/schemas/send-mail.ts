@@ -143,6 +143,16 @@ export const SendQueueMessageSchema = z
       id: UlidSchema,
       version: z.literal(1),
       idempotencyKey: IdempotencyKeySchema.optional(),
+      /**
+       * Set by Mailroom, not by senders: the epoch ms of the slot reserved for this mail in its tenant's
+       * share of the send budget (services/outbound/src/rate/tenant-share.ts).
+       */
+      shareSlotAt: z.number().int().nonnegative().optional(),
+      /**
+       * Set by Mailroom, not by senders: receives that earlier copies of this record used before it was put
+       * back on the queue to wait for its tenant's share, so a copy does not start its retries afresh.
+       */
+      attempts: z.number().int().min(1).max(1000).optional(),
     },
     unknownKeys('the send queue body'),
   )

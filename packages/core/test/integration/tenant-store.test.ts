@@ -69,6 +69,19 @@ describe.each([
     await expect(store.getTenant(id)).resolves.toMatchObject({ sendgridKey: 'platform' });
   });
 
+  it('keeps a tenant’s own send rate (recipients per second), positive only', async () => {
+    const id = freshTenant();
+    await expect(store.createTenant(id, { sendRate: 5 })).resolves.toMatchObject({ sendRate: 5 });
+    await store.updateTenant(id, { sendRate: 2.5 });
+    await expect(store.getTenant(id)).resolves.toMatchObject({ sendRate: 2.5 });
+    await expect(store.updateTenant(id, { sendRate: 0 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.updateTenant(id, { sendRate: -1 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.getTenant(id)).resolves.toMatchObject({ sendRate: 2.5 });
+    const plain = freshTenant();
+    await store.createTenant(plain);
+    expect(await store.getTenant(plain)).not.toHaveProperty('sendRate');
+  });
+
   it('refuses a duplicate tenant with ConflictError', async () => {
     const id = freshTenant();
     await store.createTenant(id);

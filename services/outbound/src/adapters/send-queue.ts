@@ -8,9 +8,14 @@ export class SendQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(message: SendQueueMessage): Promise<void> {
+  /** `delaySeconds` (0–900) keeps the record out of sight that long (a tenant share's wait). */
+  async enqueue(message: SendQueueMessage, delaySeconds?: number): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        ...(delaySeconds && { DelaySeconds: delaySeconds }),
+      }),
     );
   }
 

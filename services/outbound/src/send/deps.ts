@@ -11,6 +11,7 @@ import type { SenderCheck } from '../domains/sender-check';
 import type { AttachmentSource } from '../outgoing-mail';
 import type { MailProvider, ProviderName } from '../providers/port';
 import type { SendBudget } from '../rate/budget';
+import type { SendShareDeps } from '../rate/tenant-share';
 import type { TenantSendSettings } from '../tenant-settings';
 import type { ByteBudget } from './byte-budget';
 
@@ -41,6 +42,8 @@ export interface SendDeps {
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
   /** The `from` domain (or a parent) must be a verified domain of the tenant (domains/sender-check.ts). */
   checkSender: SenderCheck;
+  /** Each tenant's share of the account budget (rate/tenant-share.ts); absent: no shares. */
+  tenantShare?: SendShareDeps;
   /** Pushes the record's next delivery out (SQS ChangeMessageVisibility). */
   delay(receiptHandle: string, seconds: number): Promise<void>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -64,8 +67,11 @@ export interface SendDeps {
   };
 }
 
-/** `duplicate`: consumed without an attempt, because the mail already has its verdict or belongs to another. */
-export type SendOutcome = 'sent' | 'duplicate' | 'rejected' | 'suppressed' | 'failed';
+/**
+ * `duplicate`: consumed without an attempt, because the mail already has its verdict or belongs to another.
+ * `deferred`: consumed without an attempt, a copy waiting on the queue for its tenant's share.
+ */
+export type SendOutcome = 'sent' | 'duplicate' | 'rejected' | 'suppressed' | 'failed' | 'deferred';
 
 /** Thrown after the record's visibility was pushed out: report it as a batch item failure. */
 export class RetryLaterError extends Error {

@@ -238,4 +238,22 @@ describe('outbound HTTP handlers', () => {
     const res = await attachments(event(JSON.stringify(huge)));
     expect([res.statusCode, errorOf(res).code]).toEqual([413, 'REQUEST.TOO_LARGE']);
   });
+
+  it('answers 429 with Retry-After to a tenant over its own send rate, and queues nothing', async () => {
+    const doc = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
+    // One recipient every 5 s: the second mail at once is over it (rate/tenant-share.ts).
+    await new DynamoTenantStore(doc, cloud.outputs.outbound.TenantsTableName!).updateTenant('globex', {
+      sendRate: 0.2,
+    });
+    doc.destroy();
+    const mail = JSON.stringify({ ...valid, from: 'shop@globex.example' });
+    const auth = { authorization: 'Bearer dev-globex-key' };
+    expect((await accept(event(mail, auth))).statusCode).toBe(202);
+    const before = await queued();
+    const res = await accept(event(mail, auth));
+    expect([res.statusCode, errorOf(res).code]).toEqual([429, 'REQUEST.RATE_LIMITED']);
+    expect(Number(res.headers?.['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(Number(res.headers?.['Retry-After'])).toBeLessThanOrEqual(4);
+    expect(await queued()).toBe(before);
+  });
 });

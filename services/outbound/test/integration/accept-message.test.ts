@@ -2,7 +2,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import {
   ConflictError,
+  RateLimitedError,
   SenderDomainNotVerifiedError,
+  toHttpError,
   SendQueueMessageSchema,
   ValidationError,
   type SendMailRequest,
@@ -67,7 +69,10 @@ describe('accept use case (DynamoDB Local, fauxqs)', () => {
       createS3Client({ region: 'us-east-1', endpoint: cloud.endpoints.aws }),
       cloud.outputs.outbound.RequestsBucketName!,
     );
-    await expect(requests.get('acme', answer.id)).resolves.toEqual(parsed);
+    // The tenant share's slot rides on the queue body only (rate/tenant-share.ts).
+    const { shareSlotAt, ...request_ } = parsed;
+    expect(shareSlotAt).toEqual(expect.any(Number));
+    await expect(requests.get('acme', answer.id)).resolves.toEqual(request_);
   });
 
   it('answers a repeated idempotency key with the same body with the first answer, enqueued once', async () => {
@@ -200,5 +205,52 @@ describe('accept use case (DynamoDB Local, fauxqs)', () => {
       deps,
     );
     expect(answer.status).toBe('queued');
+  });
+
+  describe('tenant shares (rate/tenant-share.ts)', () => {
+    /** A tenant of its own with a verified domain, so the shares of other tests cannot interfere. */
+    async function tenantWith(tenantId: string, sendRate?: number) {
+      const http = createHttpDeps(outboundConfigFor(cloud));
+      await http.tenants.createTenant(tenantId, sendRate === undefined ? {} : { sendRate });
+      await http.domains.claim(tenantId, `${tenantId}.example`);
+      await http.domains.update(tenantId, `${tenantId}.example`, { status: 'verified', dkimTokens: [] });
+      return (to: string[] = ['ana@example.com']) =>
+        acceptMessage({ tenantId, request: request({ from: `app@${tenantId}.example`, to }) }, http.accept);
+    }
+
+    it('answers a tenant over its own sendRate 429 with Retry-After, recording and queuing nothing', async () => {
+      // One recipient every 5 s, 1 s of burst: the second mail would have to wait 5 s.
+      const send = await tenantWith('quota-a', 0.2);
+      const first = await send();
+      const refused = await send().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      const answer = toHttpError(refused);
+      expect(answer.statusCode).toBe(429);
+      expect(answer.body.error.code).toBe('REQUEST.RATE_LIMITED');
+      expect(Number(answer.headers?.['Retry-After'])).toBeGreaterThanOrEqual(1);
+      expect(Number(answer.headers?.['Retry-After'])).toBeLessThanOrEqual(4);
+      const bodies = (await drainQueue()) as { id: string; shareSlotAt?: number }[];
+      expect(bodies.map((b) => b.id)).toEqual([first.id]);
+      expect(bodies[0]!.shareSlotAt).toEqual(expect.any(Number));
+    });
+
+    it('spreads a tenant’s burst over the queue at its default share instead of refusing it', async () => {
+      // The SES stand-in's MaxSendRate 14 × 0.95 × half: 6.65 recipients/s, so 20 recipients book 3 s.
+      const send = await tenantWith('burst-b');
+      const first = await send(Array.from({ length: 20 }, (_, i) => `r${i}@example.com`));
+      const second = await send();
+      expect((await drainQueue()).map((b) => (b as { id: string }).id)).toEqual([first.id]);
+      // The second is on the queue, out of sight until its slot.
+      const deadline = Date.now() + 10_000;
+      let later: unknown[] = [];
+      while (!later.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        later = await drainQueue();
+      }
+      expect(later.map((b) => (b as { id: string }).id)).toEqual([second.id]);
+    });
   });
 });

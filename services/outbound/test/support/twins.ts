@@ -9,6 +9,7 @@ import {
 } from '@mailroom/core/testing';
 import { AttachmentsBucket } from '../../src/adapters/attachments';
 import type { MailProvider, OutgoingMail, ProviderCredentials, ProviderName } from '../../src/providers/port';
+import type { TenantShareStore } from '../../src/rate/tenant-share';
 import type { SendDeps } from '../../src/send-message';
 import type { TenantSendSettings } from '../../src/tenant-settings';
 
@@ -110,7 +111,7 @@ export interface Twins {
   sleeps: number[];
   logs: { level: string; message: string; data?: unknown }[];
   /** Tenants that exist; `sendgridKey: 'tenant'` ones send with their own key (or throw `keyError`). */
-  tenants: Map<string, { provider?: ProviderName; ownKey?: string; keyError?: unknown }>;
+  tenants: Map<string, { provider?: ProviderName; ownKey?: string; keyError?: unknown; sendRate?: number }>;
 }
 
 /** The send use case's dependencies as in-memory twins and fake providers, on a clock the test controls. */
@@ -138,6 +139,8 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     if (!tenant) return undefined;
     return {
       ...(tenant.provider && { provider: tenant.provider }),
+      ...(tenant.sendRate !== undefined && { sendRate: tenant.sendRate }),
+      ...(tenant.ownKey !== undefined && { sendgridKey: 'tenant' as const }),
       credentials: async (provider) => {
         if (provider !== 'sendgrid' || (tenant.ownKey === undefined && tenant.keyError === undefined))
           return undefined;
@@ -192,4 +195,22 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     logs,
     tenants,
   };
+}
+
+/** The tenant shares' GCRA in memory: the same answers as DynamoTenantShareStore (rate/tenant-share.ts). */
+export class InMemoryTenantShareStore implements TenantShareStore {
+  readonly tat = new Map<string, number>();
+
+  async reserve(
+    tenantId: string,
+    units: number,
+    intervalMs: number,
+    { now, maxWaitMs }: { now: number; maxWaitMs?: number },
+  ): Promise<{ slotAt: number } | { retryAfterMs: number }> {
+    const slotAt = Math.max(this.tat.get(tenantId) ?? 0, now);
+    if (maxWaitMs !== undefined && slotAt - now > maxWaitMs)
+      return { retryAfterMs: slotAt - now - maxWaitMs };
+    this.tat.set(tenantId, slotAt + units * intervalMs);
+    return { slotAt };
+  }
 }

@@ -12,6 +12,12 @@ export interface Tenant {
    * the tenant's own, kept in Parameter Store (README "Configuration"), never in this table.
    */
   sendgridKey?: SendGridKeyOwner;
+  /**
+   * The tenant's own send rate, in recipients per second (SES counts its quota per recipient): over it,
+   * `POST /v1/messages` answers 429 with `Retry-After`, and its share of the account's send budget at
+   * send time (services/outbound/src/rate/tenant-share.ts). Without it the tenant gets the default share.
+   */
+  sendRate?: number;
   createdAt: string;
 }
 
@@ -21,6 +27,7 @@ export interface TenantFields {
   name?: string;
   provider?: Provider;
   sendgridKey?: SendGridKeyOwner;
+  sendRate?: number;
 }
 
 export interface ApiKeyInfo {
@@ -45,6 +52,8 @@ export const TenantFieldsSchema = z.strictObject({
   name: z.string().min(1).max(256).optional(),
   provider: ProviderSchema.optional(),
   sendgridKey: z.enum(['platform', 'tenant']).optional(),
+  /** Recipients per second; finite and positive (a rate of 0 would block the tenant for good). */
+  sendRate: z.number().positive().max(1_000_000).optional(),
 });
 export const ScopesSchema = z.array(ApiScopeSchema).min(1, { error: 'at least one scope is required' });
 /** Chosen keys (the local cloud's fixed dev keys): printable ASCII without spaces, so they fit a header. */
@@ -61,11 +70,12 @@ export const tenantIdOfKeyId = (keyId: string): string | undefined => {
   return i > 0 ? keyId.slice(0, i) : undefined;
 };
 
-export const toTenant = ({ tenantId, name, provider, sendgridKey, createdAt }: Tenant): Tenant => ({
+export const toTenant = ({ tenantId, name, provider, sendgridKey, sendRate, createdAt }: Tenant): Tenant => ({
   tenantId,
   ...(name === undefined ? {} : { name }),
   ...(provider === undefined ? {} : { provider }),
   ...(sendgridKey === undefined ? {} : { sendgridKey }),
+  ...(sendRate === undefined ? {} : { sendRate }),
   createdAt,
 });
 
