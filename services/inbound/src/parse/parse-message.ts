@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { HeaderLine } from 'mailparser';
 import { MailroomError } from '@mailroom/core';
 import { MAX_HEADER_BYTES, MAX_MIME_PARTS, MAX_REPORT_PART_BYTES } from './constants';
-import { HeaderTooLargeError, MalformedMessageError, TooManyPartsError } from './errors';
+import { HeaderTooLargeError, MalformedMessageError, NotAMessageError, TooManyPartsError } from './errors';
 import { displayFilename } from './filename';
 import { decodeHeaderLine, declaredCharset } from './header-bytes';
 import { InputGuard } from './input-guard';
@@ -59,6 +59,21 @@ const firstString = (value: unknown): string | null => {
   return typeof first === 'string' && first !== '' ? first : null;
 };
 
+/** A message has at least one of these (RFC 5322 §3.6 requires From and Date); a header block without any is not mail. */
+const MESSAGE_HEADERS: ReadonlySet<string> = new Set([
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'date',
+  'subject',
+  'message-id',
+  'received',
+  'return-path',
+  'mime-version',
+  'content-type',
+]);
+
 /** mailsplit's limit errors carry code EMAXLEN and tell the two limits apart only in their text. */
 const toParseError = (err: unknown): unknown => {
   if (err instanceof MailroomError) return err;
@@ -101,6 +116,9 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
   const reportParts = new Map<string, string>();
   let body: ParserText = { type: 'text' };
 
+  // The sink's own rejection, given back as it is (not as a parse error).
+  let sinkFailure: { err: unknown } | undefined;
+
   const onAttachment = async (attachment: ParserAttachment): Promise<void> => {
     const index = attachments.length;
     const disposition = asStructured(attachment.headers.get('content-disposition'));
@@ -120,7 +138,10 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
     attachment.content.once('error', (err) => tap.destroy(err));
     attachment.content.pipe(tap);
     try {
-      await sink(meta, tap);
+      await sink(meta, tap).catch((err: unknown) => {
+        sinkFailure = { err };
+        throw err;
+      });
       // What the sink left unread is drained here: once released, mailparser writes the rest regardless
       // of backpressure, so an unread tap would fill up.
       if (!tap.readableEnded) {
@@ -144,9 +165,13 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
       }
     });
   } catch (err) {
+    if (sinkFailure) throw sinkFailure.err;
     throw toParseError(err);
   }
 
+  if (!headerLines.some(({ key }) => MESSAGE_HEADERS.has(key))) {
+    throw new NotAMessageError('no message header field (From, Date, Subject, Content-Type…)');
+  }
   const rootCharset = declaredCharset(headerLines);
   const decodedHeaders = headerLines.map(({ line }) => decodeHeaderLine(line, rootCharset));
   const dateValue = decodedHeaders.find((h) => h.name.toLowerCase() === 'date')?.value;
