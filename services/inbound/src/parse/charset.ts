@@ -129,18 +129,26 @@ const iso2022jpToEucJp = (bytes: Buffer): Buffer | undefined => {
   return Buffer.from(out);
 };
 
-/** Every 8-bit byte belongs to a well-formed EUC-JP character. */
-const isStrictEucJp = (bytes: Uint8Array): boolean => {
+/**
+ * Every 8-bit byte belongs to a well-formed EUC-JP character outside the user-defined rows (lead bytes
+ * F5–FE), and at least one lead byte is in A1–DF (symbols, kana, the common kanji). Latin1 text only
+ * passes the pair test with two accented letters in a row, and those are lowercase (E0–FF): `üß` in
+ * `Grüße` is FC DF.
+ */
+const isLikelyEucJp = (bytes: Uint8Array): boolean => {
   const hi = (b: number | undefined) => b !== undefined && b >= 0xa1 && b <= 0xfe;
+  let commonLead = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b < 0x80) continue;
-    if (hi(b) && hi(bytes[i + 1])) i += 1;
-    else if (b === 0x8e && bytes[i + 1]! >= 0xa1 && bytes[i + 1]! <= 0xdf) i += 1;
+    if (b >= 0xa1 && b <= 0xf4 && hi(bytes[i + 1])) {
+      if (b <= 0xdf) commonLead = true;
+      i += 1;
+    } else if (b === 0x8e && bytes[i + 1]! >= 0xa1 && bytes[i + 1]! <= 0xdf) i += 1;
     else if (b === 0x8f && hi(bytes[i + 1]) && hi(bytes[i + 2])) i += 2;
     else return false;
   }
-  return true;
+  return commonLead;
 };
 
 /**
@@ -194,7 +202,7 @@ export const guessCharset = (bytes: Uint8Array): string => {
   const high = hasHighByte(bytes);
   if (!high) return hasEscape(bytes) ? 'iso-2022-jp' : 'us-ascii';
   if (isUtf8(bytes)) return 'utf-8';
-  if (isStrictEucJp(bytes)) return 'euc-jp';
+  if (isLikelyEucJp(bytes)) return 'euc-jp';
   if (isLikelyShiftJis(bytes)) return 'shift_jis';
   return 'windows-1252';
 };

@@ -91,7 +91,7 @@ const toParseError = (err: unknown): unknown => {
  * Parses raw MIME as it streams in (docs/inbound-parsing.md). Each attachment's decoded content goes to
  * `sink` as it is read, one attachment at a time, and is never held whole; text and html bodies are kept
  * (they are part of the result). Fails with an InboundParseError (errors.ts) for input it cannot parse, or
- * with whatever the sink rejected with.
+ * with whatever the sink rejected with or the input stream failed with.
  */
 export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise<ParsedMessage> => {
   const guard = new InputGuard();
@@ -116,8 +116,11 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
   const reportParts = new Map<string, string>();
   let body: ParserText = { type: 'text' };
 
-  // The sink's own rejection, given back as it is (not as a parse error).
+  // The sink's own rejection, and a failure to read the input (S3 dropping the connection), are given
+  // back as they are: they say nothing about the message, and the caller decides whether to retry.
   let sinkFailure: { err: unknown } | undefined;
+  let inputFailure: { err: unknown } | undefined;
+  raw.once('error', (err) => (inputFailure = { err }));
 
   const onAttachment = async (attachment: ParserAttachment): Promise<void> => {
     const index = attachments.length;
@@ -166,6 +169,7 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
     });
   } catch (err) {
     if (sinkFailure) throw sinkFailure.err;
+    if (inputFailure) throw inputFailure.err;
     throw toParseError(err);
   }
 

@@ -209,4 +209,12 @@ describe('the sink', () => {
     const message = await parseMessage(Readable.from([raw]), async () => undefined);
     expect(message.attachments.map((a) => a.size)).toEqual([5, 5, 5]);
   });
+
+  it('gives back a failure to read the input as it is, not as a parse error', async () => {
+    const failure = new Error('socket hang up');
+    const source = new Readable({ read() {} });
+    source.push('From: a@example.com\r\nContent-Type: application/octet-stream\r\n\r\nAAAA');
+    setImmediate(() => source.destroy(failure));
+    await expect(parseMessage(source, async (_meta, content) => void content.resume())).rejects.toBe(failure);
+  });
 });
