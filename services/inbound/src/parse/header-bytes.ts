@@ -1,5 +1,6 @@
 import libmime from 'libmime';
 import { decodeText } from './charset';
+import type { DecodedHeader } from './types';
 
 /**
  * Raw header bytes, decoded before mailparser sees them. mailsplit hands over each header line with one
@@ -90,13 +91,6 @@ export const declaredCharset = (lines: readonly { key: string; line: string }[])
   const { value } = libmime.decodeHeader(contentType.line);
   return libmime.parseHeaderValue(value).params.charset || undefined;
 };
-
-export interface DecodedHeader {
-  /** As the sender wrote it. */
-  name: string;
-  /** Unfolded, with raw bytes and encoded words decoded. */
-  value: string;
-}
 
 /** One raw header line as readable text. */
 export const decodeHeaderLine = (line: string, charset: string | undefined): DecodedHeader => {

@@ -1,6 +1,20 @@
 export { parseMessage } from './parse-message';
-export type { AttachmentInfo, AttachmentMeta, AttachmentSink, MailAddress, ParsedMessage } from './types';
-export type { DeliveryReport } from './report';
-export type { DecodedHeader } from './header-bytes';
+export {
+  AttachmentInfoSchema,
+  AttachmentMetaSchema,
+  DecodedHeaderSchema,
+  DeliveryReportSchema,
+  MailAddressSchema,
+  ParsedMessageSchema,
+} from './types';
+export type {
+  AttachmentInfo,
+  AttachmentMeta,
+  AttachmentSink,
+  DecodedHeader,
+  DeliveryReport,
+  MailAddress,
+  ParsedMessage,
+} from './types';
 export * from './errors';
 export * from './constants';

@@ -1,24 +1,9 @@
+import type { DeliveryReport } from './types';
+
 /**
  * Delivery status notifications (RFC 3464, multipart/report; report-type=delivery-status) and abuse
  * feedback reports (RFC 5965, report-type=feedback-report), read from the report parts' first bytes.
  */
-
-export interface DeliveryReport {
-  type: 'delivery-status' | 'feedback-report';
-  /** RFC 3464 Action: failed, delayed, delivered, relayed, expanded. Null for a feedback report. */
-  action: string | null;
-  /** RFC 3463 enhanced status code, e.g. `5.1.1`. */
-  status: string | null;
-  /** The remote server's answer, without the `smtp;` type. */
-  diagnosticCode: string | null;
-  /** The address the report is about: Final-Recipient, or a feedback report's Original-Rcpt-To. */
-  finalRecipient: string | null;
-  /** Message-ID of the mail the report is about, from its returned copy or headers. */
-  originalMessageId: string | null;
-  reportingMta: string | null;
-  /** A feedback report's Feedback-Type (abuse, fraud, virus, other…). */
-  feedbackType: string | null;
-}
 
 /** The part types a report is read from; each is kept up to MAX_REPORT_PART_BYTES while it streams. */
 export const REPORT_PART_TYPES: ReadonlySet<string> = new Set([

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { parseMessage, type AttachmentMeta, type ParsedMessage } from '../../src/parse';
+import { parseMessage, ParsedMessageSchema, type AttachmentMeta, type ParsedMessage } from '../../src/parse';
 
 export const fixturePath = (name: string): string => join(__dirname, '..', 'fixtures', name);
 
@@ -33,6 +33,8 @@ export const parse = async (
     }
     received.push({ meta, bytes, ...(options.keep ? { content: Buffer.concat(chunks) } : {}) });
   });
+  // Every result must be what the stored JSON's schema accepts, and survive a JSON round trip.
+  expect(ParsedMessageSchema.parse(JSON.parse(JSON.stringify(message)))).toEqual(message);
   return { message, received };
 };
 
