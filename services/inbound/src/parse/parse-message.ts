@@ -16,7 +16,7 @@ import type { AttachmentInfo, AttachmentSink, MailAddress, ParsedMessage } from 
 interface ParserAttachment {
   type: 'attachment';
   content: Readable;
-  contentType: string;
+  contentType: string | false;
   contentDisposition?: string;
   partId: string | null;
   cid?: string;
@@ -127,16 +127,18 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
     const disposition = asStructured(attachment.headers.get('content-disposition'));
     const contentType = asStructured(attachment.headers.get('content-type'));
     const original = disposition?.params.filename || contentType?.params.name || undefined;
+    // mailsplit leaves the type `false` for a Content-Type without a value (`Content-Type: ;`).
+    const type = attachment.contentType || 'application/octet-stream';
     const meta = {
       index,
-      filename: displayFilename(original, index, attachment.contentType),
+      filename: displayFilename(original, index, type),
       originalFilename: original ?? null,
-      contentType: attachment.contentType,
+      contentType: type,
       contentId: attachment.cid || null,
       disposition: attachment.contentDisposition === 'inline' ? ('inline' as const) : ('attachment' as const),
       partId: attachment.partId ?? null,
     };
-    const isReport = REPORT_PART_TYPES.has(attachment.contentType);
+    const isReport = REPORT_PART_TYPES.has(type);
     const tap = new Tap(isReport ? MAX_REPORT_PART_BYTES : 0);
     attachment.content.once('error', (err) => tap.destroy(err));
     attachment.content.pipe(tap);
@@ -155,8 +157,8 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
       attachment.release?.();
     }
     attachments.push({ ...meta, size: tap.bytes });
-    if (isReport && !reportParts.has(attachment.contentType)) {
-      reportParts.set(attachment.contentType, tap.head.toString('utf8'));
+    if (isReport && !reportParts.has(type)) {
+      reportParts.set(type, tap.head.toString('utf8'));
     }
   };
 
