@@ -37,3 +37,10 @@ export const MAX_REPORT_PART_BYTES = 64 * 1024;
  * file systems allow 255 bytes; 200 characters leaves room for a suffix.
  */
 export const MAX_DISPLAY_FILENAME_LENGTH = 200;
+
+/**
+ * An html-only message gets a text version only when its html is at most this long. html-to-text costs
+ * about 1 s per MiB of ordinary html and far more on deeply nested markup (100,000 nested elements took
+ * 18 s); newsletters are mostly well under this. Longer html is still returned, with `text` null.
+ */
+export const MAX_HTML_TO_TEXT_LENGTH = 256 * 1024;

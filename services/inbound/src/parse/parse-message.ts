@@ -2,7 +2,13 @@ import { finished, pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { HeaderLine } from 'mailparser';
 import { MailroomError } from '@mailroom/core';
-import { MAX_HEADER_BYTES, MAX_MIME_PARTS, MAX_REPORT_PART_BYTES } from './constants';
+import { htmlToText } from 'html-to-text';
+import {
+  MAX_HEADER_BYTES,
+  MAX_HTML_TO_TEXT_LENGTH,
+  MAX_MIME_PARTS,
+  MAX_REPORT_PART_BYTES,
+} from './constants';
 import { HeaderTooLargeError, MalformedMessageError, NotAMessageError, TooManyPartsError } from './errors';
 import { displayFilename } from './filename';
 import { decodeHeaderLine, declaredCharset } from './header-bytes';
@@ -74,6 +80,19 @@ const MESSAGE_HEADERS: ReadonlySet<string> = new Set([
   'content-type',
 ]);
 
+/** The text parts' text; for an html-only message, its html as text when the html is short enough. */
+const textOf = ({ text, html }: ParserText): string | null => {
+  // With skipHtmlToText mailparser puts an empty string where it would have put the html as text.
+  if (text !== undefined && text.trim() !== '') return text;
+  if (html === undefined) return text ?? null;
+  if (html.length > MAX_HTML_TO_TEXT_LENGTH) return null;
+  try {
+    return htmlToText(html);
+  } catch {
+    return null;
+  }
+};
+
 /** mailsplit's limit errors carry code EMAXLEN and tell the two limits apart only in their text. */
 const toParseError = (err: unknown): unknown => {
   if (err instanceof MailroomError) return err;
@@ -103,6 +122,8 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
     // Delivery status parts stream as attachments and are read into `report`, not appended to the text.
     keepDeliveryStatus: true,
     skipTextToHtml: true,
+    // html-to-text runs below, bounded (textOf); mailparser's own limit aborts the whole parse instead.
+    skipHtmlToText: true,
     skipTextLinks: true,
     skipImageLinks: true,
   });
@@ -200,7 +221,7 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
     cc: addresses(headers.get('cc')),
     replyTo: addresses(headers.get('reply-to')),
     headers: decodedHeaders,
-    text: body.text ?? null,
+    text: textOf(body),
     html: body.html ?? null,
     attachments,
     report: reportType === '' ? null : readReport({ reportType, parts: reportParts }),

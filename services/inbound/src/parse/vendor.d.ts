@@ -1,4 +1,4 @@
-// mailparser and libmime ship no types. Only what parse/ uses is declared. `processHeaders`, `createNode`
+// mailparser, libmime and html-to-text ship no types. Only what parse/ uses is declared. `processHeaders`, `createNode`
 // and `getDecoder` are MailParser's own methods, not its documented API: parse/mail-parser.ts overrides
 // them, the pnpm override pins mailparser (pnpm-workspace.yaml) and test/unit/parse pins what they do.
 declare module 'mailparser' {
@@ -37,4 +37,8 @@ declare module 'libmime' {
     detectExtension(mimeType: string): string;
   };
   export default libmime;
+}
+
+declare module 'html-to-text' {
+  export function htmlToText(html: string, options?: Record<string, unknown>): string;
 }

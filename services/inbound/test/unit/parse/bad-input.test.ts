@@ -3,6 +3,7 @@ import { parseMessage } from '../../../src/parse';
 import {
   EmptyMessageError,
   HeaderTooLargeError,
+  MAX_HTML_TO_TEXT_LENGTH,
   MAX_MESSAGE_BYTES,
   MAX_MIME_PARTS,
   MessageTooLargeError,
@@ -145,6 +146,24 @@ describe('broken structure', () => {
     );
     // Stopped at the limit, give or take what the streams buffer ahead.
     expect(produced * chunk.length).toBeLessThan(MAX_MESSAGE_BYTES + 20 * chunk.length);
+  });
+});
+
+describe('html-only messages', () => {
+  const htmlMail = (html: string) =>
+    mail('From: a@example.com', 'Content-Type: text/html; charset=utf-8', '', html);
+
+  it('gets its html as text', async () => {
+    const { message } = await parse(htmlMail('<p>Hello <b>world</b></p><p>Bye</p>'));
+    expect(message.html).toBe('<p>Hello <b>world</b></p><p>Bye</p>');
+    expect(message.text).toBe('Hello world\n\nBye');
+  });
+
+  it(`keeps html over ${MAX_HTML_TO_TEXT_LENGTH} characters without converting it`, async () => {
+    const html = `<div>${'<p>line</p>'.repeat(MAX_HTML_TO_TEXT_LENGTH / 10)}</div>`;
+    const { message } = await parse(htmlMail(html));
+    expect(message.html).toBe(html);
+    expect(message.text).toBeNull();
   });
 });
 
