@@ -60,12 +60,73 @@ const transcodeText = (text: string, charset: string | undefined): string => {
   return Buffer.from(decodeText(Buffer.from(text, 'latin1'), charset), 'utf8').toString('latin1');
 };
 
+// RFC 2231 extended parameters: `name*=charset'lang'%XX…`, or in continuations `name*0*=…; name*1*=…;
+// name*2=plain`. Quoted segments are allowed for the unencoded ones.
+const EXTENDED_PARAM =
+  /;[ \t\r\n]*([A-Za-z0-9!#$%&'+.^_`{|}~-]+?)\*(?:(\d+)(\*)?|)[ \t]*=[ \t]*("[^"]*"|[^;\s]*)/g;
+
+const percentDecode = (value: string): Buffer => {
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const hex = value.slice(i + 1, i + 3);
+    if (value[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(value.charCodeAt(i) & 0xff);
+  }
+  return Buffer.from(bytes);
+};
+
+/**
+ * Rewrites RFC 2231 parameters as one `name*=UTF-8''…` each, decoded by the same charset rules (libmime
+ * would read a charset it does not know, or Shift_JIS's user-defined rows, as U+FFFD).
+ */
+const transcodeExtendedParams = (line: string): string => {
+  const params = new Map<string, { index: number; encoded: boolean; value: string }[]>();
+  const rewritten = line.replace(
+    EXTENDED_PARAM,
+    (match, name: string, index?: string, star?: string, raw = '') => {
+      const encoded = index === undefined || star === '*';
+      const value = raw.startsWith('"') ? raw.slice(1, -1) : raw;
+      const key = name.toLowerCase();
+      params.set(key, [...(params.get(key) ?? []), { index: Number(index ?? 0), encoded, value }]);
+      return '';
+    },
+  );
+  if (params.size === 0) return line;
+  let added = '';
+  for (const [name, segments] of params) {
+    segments.sort((a, b) => a.index - b.index);
+    let charset: string | undefined;
+    const bytes = segments.map((segment, i) => {
+      if (!segment.encoded) return Buffer.from(segment.value, 'latin1');
+      let value = segment.value;
+      const prefix = i === 0 ? /^([^']*)'[^']*'/.exec(value) : null;
+      if (prefix) {
+        charset = prefix[1] || undefined;
+        value = value.slice(prefix[0].length);
+      }
+      return percentDecode(value);
+    });
+    const text = decodeText(Buffer.concat(bytes), charset);
+    added += `; ${name}*=UTF-8''${encodeURIComponent(text)}`;
+  }
+  return rewritten.replace(/[ \t]*;?[ \t]*$/, '') + added;
+};
+
 /**
  * @param line a header line, one character per byte
  * @param charset the charset the part declares in its Content-Type, if any
  * @returns the line as UTF-8 bytes, one character per byte, as mailparser expects it
  */
 export const transcodeHeaderLine = (line: string, charset: string | undefined): string => {
+  if (/^content-(type|disposition)[ \t]*:/i.test(line) && line.includes('*')) {
+    try {
+      line = transcodeExtendedParams(line);
+    } catch {
+      // left to libmime as it came
+    }
+  }
   // eslint-disable-next-line no-control-regex -- ESC starts ISO-2022-JP's shifts
   if (!/[\x80-\xff\x1b]|=\?/.test(line)) return line;
   let out = '';

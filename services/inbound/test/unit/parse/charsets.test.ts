@@ -177,6 +177,18 @@ describe('attachment names', () => {
     expect(message.attachments[0]!.filename).toBe('請求書（最終版）.pdf');
   });
 
+  it('decodes RFC 2231 names by the same rules: carrier emoji, an unknown charset, a plain continuation', async () => {
+    const cases: [string, string][] = [
+      ["filename*=shift_jis''%F9%91%90%BF.pdf", '\u{E6EC}請.pdf'],
+      ["filename*=x-unknown''%90%BF%8B%81%8F%91.pdf", '請求書.pdf'],
+      ['filename*0*=UTF-8\'\'%E8%AB%8B; filename*1="-final.pdf"', '請-final.pdf'],
+    ];
+    for (const [disposition, expected] of cases) {
+      const { message } = await parse(withAttachment(`Content-Disposition: attachment; ${disposition}`));
+      expect(message.attachments[0]!.filename).toBe(expected);
+    }
+  });
+
   it('decodes a raw Shift_JIS file name in a part that declares no charset', async () => {
     const { message } = await parse(
       withAttachment(
