@@ -203,9 +203,13 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
   const decodedHeaders = headerLines.map(({ line }) => decodeHeaderLine(line, rootCharset));
   const dateValue = decodedHeaders.find((h) => h.name.toLowerCase() === 'date')?.value;
   const date = dateValue === undefined ? null : new Date(dateValue);
+  // ISO 8601 as the schema reads it: four-digit years only (a Date of year 20000 prints `+020000-…`).
+  const isoDate = date === null || Number.isNaN(date.getTime()) ? null : date.toISOString();
   const rootType = asStructured(headers.get('content-type'));
   const reportType =
-    rootType?.value.toLowerCase() === 'multipart/report' ? (rootType.params['report-type'] ?? '') : '';
+    String(rootType?.value || '').toLowerCase() === 'multipart/report'
+      ? (rootType?.params['report-type'] ?? '')
+      : '';
   const references = [headers.get('references') ?? []]
     .flat()
     .filter((r): r is string => typeof r === 'string');
@@ -215,7 +219,7 @@ export const parseMessage = async (raw: Readable, sink: AttachmentSink): Promise
     inReplyTo: firstString(headers.get('in-reply-to')),
     references,
     subject: firstString(headers.get('subject')) ?? '',
-    date: date === null || Number.isNaN(date.getTime()) ? null : date.toISOString(),
+    date: isoDate !== null && /^\d{4}-/.test(isoDate) ? isoDate : null,
     from: addresses(headers.get('from')),
     to: addresses(headers.get('to')),
     cc: addresses(headers.get('cc')),

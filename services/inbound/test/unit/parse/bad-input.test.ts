@@ -75,6 +75,22 @@ describe('input that is not a message', () => {
   });
 });
 
+describe('broken header values', () => {
+  it('reads a Content-Type without a type and a Date out of range as absent', async () => {
+    const raw = mail(
+      'From: a@example.com',
+      'Date: Sat, 1 Jan 20000 00:00:00 +0000',
+      'Content-Type: ; report-type=x',
+      '',
+      'x',
+    );
+    const { message } = await parse(raw);
+    expect(message.date).toBeNull();
+    expect(message.report).toBeNull();
+    expect(message.text).toBe('x');
+  });
+});
+
 describe('broken structure', () => {
   it('keeps an attachment whose closing boundary never comes, up to the end of input', async () => {
     const content = Buffer.alloc(10_000, 7);
