@@ -2,6 +2,7 @@
  * `pnpm bench [name]`: runs the benchmarks (each side by side with its baseline, in one run),
  * writes bench/results/<name>.json and prints a table.
  */
+import { inboundMemory } from '../bench/inbound-memory';
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
 import { sendMemory } from '../bench/send-memory';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-memory': sendMemory,
   'webhook-verify': webhookVerify,
   'tenant-fairness': tenantFairness,
+  'inbound-memory': inboundMemory,
 };
 
 async function main() {
