@@ -107,7 +107,9 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
     const budget = credentials
       ? deps.accountBudget(providerName, credentials.account)
       : deps.budgets[providerName];
-    await budget?.take();
+    // SES counts each recipient against its quotas; SendGrid counts requests (docs/architecture.md "Rate").
+    const units = providerName === 'ses' ? mail.to.length + mail.cc.length + mail.bcc.length : 1;
+    await (await budget?.reserve(units))?.wait();
     ({ providerMessageId } = await callProvider(provider, mail, credentials));
   } catch (err) {
     const failure = {

@@ -116,12 +116,23 @@ export const httpDeps = lazyDeps(() => createHttpDeps(outboundConfig()));
 /** Every HTTP function of this service goes through the one middleware stack (auth, body, errors). */
 export const route = httpStack({ logger, metrics, keys: async () => (await httpDeps()).tenants });
 
-async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV2Client>): Promise<number> {
-  if (config.MAILROOM_SES_MAX_SEND_RATE) return config.MAILROOM_SES_MAX_SEND_RATE;
-  const account = await ses.send(new GetAccountCommand({}));
-  const rate = account.SendQuota?.MaxSendRate;
+/**
+ * SES's quotas, both counted in recipients: the per-second rate and the 24-hour maximum. From the env when
+ * set, else from GetAccount (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html);
+ * a Max24HourSend that is absent or not positive means no 24-hour quota.
+ */
+async function sesQuota(
+  config: OutboundConfig,
+  ses: ReturnType<typeof createSesV2Client>,
+): Promise<{ rate: number; max24?: number }> {
+  const rateSet = config.MAILROOM_SES_MAX_SEND_RATE;
+  const max24Set = config.MAILROOM_SES_MAX_24H_SEND;
+  if (rateSet && max24Set) return { rate: rateSet, max24: max24Set };
+  const quota = (await ses.send(new GetAccountCommand({}))).SendQuota;
+  const rate = rateSet ?? quota?.MaxSendRate;
   if (!rate) throw new Error('SES reported no MaxSendRate; set MAILROOM_SES_MAX_SEND_RATE');
-  return rate;
+  const max24 = max24Set ?? quota?.Max24HourSend;
+  return { rate, ...(max24 !== undefined && max24 > 0 && { max24 }) };
 }
 
 export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> {
@@ -132,11 +143,15 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
   // Failed sends go back to the queue with the use case's backoff instead.
   const ses = createSesV2Client({ ...sesOptions, maxAttempts: 1 });
   const ssm = createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT });
-  const budget = (account: string, rate: number) =>
+  const budget = (account: string, rate: number, max24HourSend?: number) =>
     new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
       rate: rate * config.MAILROOM_SEND_RATE_SHARE,
+      quota: rate,
       maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
+      ...(config.MAILROOM_RATE_BLOCK_SLOTS && { blockSlots: config.MAILROOM_RATE_BLOCK_SLOTS }),
+      ...(max24HourSend !== undefined && { max24HourSend }),
     });
+  const sesQuotas = await sesQuota(config, createSesV2Client(sesOptions));
   // Tenants' own accounts: SendGrid only so far, each at the configured SendGrid rate.
   const accountBudgets = new Map<string, DynamoSendBudget>();
   const accountBudget = (provider: ProviderName, account: string) => {
@@ -163,7 +178,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       }),
     },
     budgets: {
-      ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, createSesV2Client(sesOptions))),
+      ses: budget(`ses#${config.AWS_REGION}`, sesQuotas.rate, sesQuotas.max24),
       sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
     },
     accountBudget,

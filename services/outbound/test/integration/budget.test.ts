@@ -75,6 +75,55 @@ describe('shared send budget (DynamoDB Local)', () => {
     expect(budget.lateRetakes).toBe(1);
   });
 
+  it('takes as many slots as a mail has units, with a lead of empty slots when it weighs more than the headroom', async () => {
+    const clock = { now: 4_000_000 };
+    const waits: number[] = [];
+    const options = {
+      maxWaitMs: 10_000,
+      now: () => clock.now,
+      sleep: async (ms: number) => void waits.push(ms),
+    };
+    // Quota 100/s, budget 50/s: 50 units of headroom, so a 3-recipient mail goes at once and holds 3 slots.
+    const roomy = new DynamoSendBudget(doc, table, 'ses#units-roomy', { ...options, rate: 50, quota: 100 });
+    await roomy.take(3);
+    await roomy.take(1);
+    // Quota = budget = 50/s: no headroom, so it waits 2 empty slots first, then holds 3.
+    const tight = new DynamoSendBudget(doc, table, 'ses#units-tight', { ...options, rate: 50, quota: 50 });
+    await tight.take(3);
+    await tight.take(1);
+    expect(waits).toEqual([60, 40, 100]);
+  });
+
+  it('counts units against the 24-hour quota and, once it is spent, says when it has room again', async () => {
+    const hour = 3_600_000;
+    const clock = { now: 500_000 * hour + 10 * 60_000 }; // ten minutes into an hour
+    const budget = new DynamoSendBudget(doc, table, 'ses#day', {
+      rate: 50,
+      quota: 100,
+      maxWaitMs: 10_000,
+      max24HourSend: 5,
+      now: () => clock.now,
+      sleep: async (ms) => void (clock.now += ms),
+    });
+    await budget.take(3);
+    clock.now += 2 * hour;
+    await budget.take(2);
+    const spent = await budget.take(1).catch((e: unknown) => e);
+    expect(spent).toBeInstanceOf(SendBudgetExhaustedError);
+    // The first hour's 3 units leave the 25-hour window when the hour 25 hours after it begins.
+    expect(spent).toMatchObject({ quota: 'day', retryAfterMs: 500_025 * hour - clock.now });
+    // Another container sees the same count.
+    const other = new DynamoSendBudget(doc, table, 'ses#day', {
+      rate: 50,
+      maxWaitMs: 10_000,
+      max24HourSend: 5,
+      now: () => clock.now,
+    });
+    await expect(other.take(1)).rejects.toMatchObject({ quota: 'day' });
+    clock.now = 500_025 * hour;
+    await expect(budget.take(3)).resolves.toBeUndefined();
+  });
+
   it('sends late rather than never when every slot is missed', async () => {
     const clock = { now: 3_000_000 };
     const budget = new DynamoSendBudget(doc, table, 'ses#slow', {
