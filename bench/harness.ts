@@ -22,13 +22,17 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 export async function sendBench(overrides: Record<string, string> = {}) {
   const cloud: LocalCloud = await startLocalCloud({ ports: 'auto', services: false });
   const delays: number[] = [];
+  /** Copies the use case put back to wait for the budget (bench records are not on a real queue). */
+  const requeues: Array<{ body: string; delaySeconds: number }> = [];
   const config = outboundConfigFor(cloud, overrides);
   const containerDeps = async (): Promise<SendDeps> => ({
     ...(await createSendDeps(config)),
     logger: silent,
     delay: async (_handle, seconds) => void delays.push(seconds),
+    requeue: async (body, delaySeconds) => void requeues.push({ body, delaySeconds }),
+    deadLetter: async () => undefined,
   });
-  return { cloud, deps: await containerDeps(), containerDeps, delays };
+  return { cloud, deps: await containerDeps(), containerDeps, delays, requeues };
 }
 
 /**

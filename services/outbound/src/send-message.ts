@@ -1,4 +1,4 @@
-import { ConfigError } from '@mailroom/core';
+import { ConfigError, type SendQueueMessage } from '@mailroom/core';
 import { recipientsOf, toOutgoingMail } from './outgoing-mail';
 import { claimMessage, rejectConflict, rejectUnknownTenant } from './send/claim';
 import {
@@ -12,6 +12,10 @@ import {
 import { rejectUnverifiedSender } from './domains/reject-sender';
 import { chooseProvider } from './provider-choice';
 import { handleFailure } from './send/failure';
+import type { ProviderCredentials, ProviderName } from './providers/port';
+import { SendBudgetExhaustedError, type SendSlot } from './rate/budget';
+import { attemptOf, parkInDeadLetterQueue, waitForBudget } from './send/budget-wait';
+import type { TenantSendSettings } from './tenant-settings';
 import { parseRecord, rejectInvalid } from './send/parse';
 import { callProvider } from './send/provider-call';
 import { recordSent, recordVerdict } from './send/record';
@@ -30,6 +34,9 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
   const parsed = parseRecord(record.body);
   if (!parsed.ok) return rejectInvalid(parsed, deps);
   const message = parsed.message;
+  // A copy that waited for the budget counts its earlier copies' attempts (send/budget-wait.ts).
+  const counted = { ...record, receiveCount: attemptOf(message, record) };
+  if (counted.receiveCount > settings.maxReceiveCount) return parkInDeadLetterQueue(record, deps);
   const tenant = await deps.tenantSettings(message.tenantId);
   if (!tenant) return rejectUnknownTenant(message, deps);
   const providerName = chooseProvider(message.provider, tenant.provider, settings.defaultProvider);
@@ -86,16 +93,31 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
   }
 
   const provider = deps.providers[providerName];
+  // The budget is asked before the attempt is counted: a record that finds none waits on the queue, and
+  // that wait is no attempt (send/budget-wait.ts). The slot is reserved now and waited for just before the
+  // provider call, so the work in between overlaps the wait.
+  const ready = await reserveSend(
+    message,
+    providerName,
+    tenant,
+    recipients.filter((r) => !suppressed.has(r.toLowerCase())).length,
+    deps,
+  ).then(
+    (value) => ({ ok: true as const, ...value }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+  if (!ready.ok && ready.err instanceof SendBudgetExhaustedError)
+    return await waitForBudget(ready.err, { message, owner: claim.owner, record, providerName }, deps);
   let providerMessageId: string;
   try {
     await deps.messages.transition(message.id, message.tenantId, {
       status: 'sending',
       provider: providerName,
       countAttempt: true,
-      event: { type: 'sending', provider: providerName, data: { attempt: record.receiveCount } },
+      event: { type: 'sending', provider: providerName, data: { attempt: counted.receiveCount } },
     });
+    if (!ready.ok) throw ready.err;
     if (!provider) throw new ConfigError(`provider ${providerName} is not configured`);
-    const credentials = await tenant.credentials(providerName);
     const mail = await toOutgoingMail(message, suppressed, deps.attachments);
     if (suppressed.size) {
       await deps.messages.appendEvent(message.id, {
@@ -104,24 +126,39 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
         data: { recipients: [...suppressed] },
       });
     }
-    const budget = credentials
-      ? deps.accountBudget(providerName, credentials.account)
-      : deps.budgets[providerName];
-    // SES counts each recipient against its quotas; SendGrid counts requests (docs/architecture.md "Rate").
-    const units = providerName === 'ses' ? mail.to.length + mail.cc.length + mail.bcc.length : 1;
-    await (await budget?.reserve(units))?.wait();
-    ({ providerMessageId } = await callProvider(provider, mail, credentials));
+    await ready.slot?.wait();
+    ({ providerMessageId } = await callProvider(provider, mail, ready.credentials));
   } catch (err) {
     const failure = {
       message,
       providerName,
       owner: claim.owner,
       leaseExpiresAt: claim.leaseExpiresAt,
-      record,
+      record: counted,
     };
     return await handleFailure(err, failure, deps);
   }
   // The provider has the mail: from here on nothing releases the lock (send/record.ts).
   await recordSent(deps, { ...held, provider: providerName, providerMessageId });
   return 'sent';
+}
+
+/**
+ * The credentials and the reserved budget slot for one send. SES counts each recipient against its
+ * quotas, SendGrid each request (docs/architecture.md "Rate"); `recipients` excludes suppressed ones,
+ * which the mail leaves out.
+ */
+async function reserveSend(
+  message: SendQueueMessage,
+  providerName: ProviderName,
+  tenant: TenantSendSettings,
+  recipients: number,
+  deps: SendDeps,
+): Promise<{ credentials: ProviderCredentials | undefined; slot: SendSlot | undefined }> {
+  const credentials = await tenant.credentials(providerName);
+  const budget = credentials
+    ? deps.accountBudget(providerName, credentials.account)
+    : deps.budgets[providerName];
+  const units = providerName === 'ses' ? Math.max(1, recipients) : 1;
+  return { credentials, slot: await budget?.reserve(units) };
 }

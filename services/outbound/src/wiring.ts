@@ -188,6 +188,8 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       new TenantSecrets(ssm, config.MAILROOM_TENANT_SECRETS_PREFIX),
     ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
+    requeue: (body, seconds) => b.queue.requeue(body, seconds),
+    deadLetter: (body) => b.dlq.park(body),
     // No SES refresh here: the send role reads domains only, and SES itself refuses unverified senders.
     checkSender: senderDomainCheck({ domains: b.domains }),
     logger,

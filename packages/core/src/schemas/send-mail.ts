@@ -143,6 +143,11 @@ export const SendQueueMessageSchema = z
       id: UlidSchema,
       version: z.literal(1),
       idempotencyKey: IdempotencyKeySchema.optional(),
+      /**
+       * Set by the send function on a copy it puts back while the mail waits for its send budget: the
+       * attempts earlier copies made (docs/contract.md, "Send queue body"). Not for producers.
+       */
+      attemptsUsed: z.number().int().min(0).max(1000).optional(),
     },
     unknownKeys('the send queue body'),
   )
