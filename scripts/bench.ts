@@ -2,6 +2,7 @@
  * `pnpm bench [name]`: runs the benchmarks (each side by side with its baseline, in one run),
  * writes bench/results/<name>.json and prints a table.
  */
+import { budgetScale } from '../bench/budget-scale';
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
 import { sendThroughput } from '../bench/send-throughput';
@@ -9,6 +10,7 @@ import { sendThroughput } from '../bench/send-throughput';
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
+  'budget-scale': budgetScale,
 };
 
 async function main() {
