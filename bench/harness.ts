@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { SendDeps } from '../services/outbound/src/send-message';
 import { createSendDeps } from '../services/outbound/src/wiring';
-import { outboundConfigFor, queueMessage, record } from '../services/outbound/test/support/cloud';
+import { queueMessage, queueRecord as record } from '@mailroom/core/testing';
+import { outboundConfigFor } from './outbound';
 import type { SesProcessRequest } from './ses-process';
 
 export { queueMessage, record };
