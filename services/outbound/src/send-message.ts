@@ -126,8 +126,11 @@ export async function sendMessage(record: SendRecord, deps: SendDeps): Promise<S
         data: { recipients: [...suppressed] },
       });
     }
-    await ready.slot?.wait();
-    ({ providerMessageId } = await callProvider(provider, mail, ready.credentials));
+    const slot = ready.slot;
+    await slot?.wait();
+    ({ providerMessageId } = await callProvider(provider, mail, ready.credentials, {
+      ...(slot && { leaving: () => slot.leaving() }),
+    }));
   } catch (err) {
     const failure = {
       message,

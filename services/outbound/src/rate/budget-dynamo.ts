@@ -1,11 +1,18 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '@mailroom/core/aws';
-import { dayWindow, HOUR_MS, type BudgetStore } from './budget-store';
+import { dayWindow, HOUR_MS, type BudgetStore, type Hold } from './budget-store';
 
 /**
  * The send budget's items in the messages table (docs/design-notes.md): `pk = RATE#<account>`, with
- * `sk = RATE` holding the per-second budget's `tat` (epoch ms) and `sk = DAY` the 24-hour counts, `hours`
- * (epoch hour → units) under a version `v`.
+ * `sk = RATE` holding the per-second budget's `tat` (epoch ms), `sk = HOLD#<until>#<from>` its holds (budget.ts
+ * "Late sends"; a TTL removes them), and `sk = DAY` the 24-hour counts, `hours` (epoch hour → units) under a
+ * version `v`.
  */
 export class DynamoBudgetStore implements BudgetStore {
   /** What this container last saw of each account's tat: busy accounts try the one-write path first. */
@@ -30,12 +37,12 @@ export class DynamoBudgetStore implements BudgetStore {
     const key = { pk: `RATE#${account}`, sk: 'RATE' };
     let busyFirst = (this.lastTat.get(account) ?? 0) >= now;
     for (let tries = 0; ; tries += 1) {
-      const from = busyFirst
+      const got = busyFirst
         ? await this.busy(key, sizeMs, now, maxAheadMs)
         : await this.idle(key, sizeMs, now);
-      if (from !== undefined) {
-        this.lastTat.set(account, from + sizeMs);
-        return { from };
+      if (got !== undefined) {
+        this.lastTat.set(account, got + sizeMs);
+        return { from: got };
       }
       if (tries % 2 === 1) {
         // Both conditions failed: the budget is booked out past maxAhead, or it changed between the writes.
@@ -96,6 +103,38 @@ export class DynamoBudgetStore implements BudgetStore {
     }
   }
 
+  /** One strongly consistent query of the holds that end after now (their sort keys start with `until`). */
+  async holds(account: string, now: number): Promise<Hold[]> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        ExpressionAttributeValues: {
+          ':pk': `RATE#${account}`,
+          ':low': `HOLD#${stamp(now)}`,
+          ':high': 'HOLD#~',
+        },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []).map((item) => ({ from: item.from as number, until: item.until as number }));
+  }
+
+  async addHold(account: string, hold: Hold): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `RATE#${account}`,
+          sk: `HOLD#${stamp(hold.until)}#${stamp(hold.from)}`,
+          from: hold.from,
+          until: hold.until,
+          expiresAt: Math.ceil(hold.until / 1000) + 3600,
+        },
+      }),
+    );
+  }
+
   /** Read, then a write conditional on the version read; a lost race reads again. */
   async countDay(
     account: string,
@@ -138,3 +177,6 @@ export class DynamoBudgetStore implements BudgetStore {
     }
   }
 }
+
+/** Epoch ms as a fixed-width, sortable string (fractions kept: slot times are fractional). */
+const stamp = (ms: number) => ms.toFixed(3).padStart(17, '0');

@@ -1,4 +1,4 @@
-import { dayWindow, type BudgetStore } from './budget-store';
+import { dayWindow, type BudgetStore, type Hold } from './budget-store';
 
 /**
  * The budget store in memory: the twin of DynamoBudgetStore for tests and the simulation
@@ -6,9 +6,12 @@ import { dayWindow, type BudgetStore } from './budget-store';
  */
 export class InMemoryBudgetStore implements BudgetStore {
   private readonly tats = new Map<string, number>();
+  private readonly allHolds = new Map<string, Hold[]>();
   private readonly days = new Map<string, Record<string, number>>();
   /** Writes made (one per reserved block or counted day block), per account. */
   readonly writes = new Map<string, number>();
+  /** Reads of the holds. */
+  reads = 0;
 
   async advance(
     account: string,
@@ -20,6 +23,18 @@ export class InMemoryBudgetStore implements BudgetStore {
     this.tats.set(account, from + sizeMs);
     this.wrote(account);
     return { from };
+  }
+
+  async holds(account: string, now: number): Promise<Hold[]> {
+    this.reads += 1;
+    const live = (this.allHolds.get(account) ?? []).filter((h) => h.until > now);
+    this.allHolds.set(account, live);
+    return live.map((h) => ({ ...h }));
+  }
+
+  async addHold(account: string, hold: Hold): Promise<void> {
+    this.allHolds.set(account, [...(this.allHolds.get(account) ?? []), { ...hold }]);
+    this.wrote(`${account}#hold`);
   }
 
   async countDay(

@@ -12,6 +12,10 @@ export interface BudgetStore {
     account: string,
     request: { sizeMs: number; now: number; maxAheadMs: number },
   ): Promise<{ from: number } | { busyUntil: number }>;
+  /** The account's holds that end after `now` (budget.ts "Late sends"). */
+  holds(account: string, now: number): Promise<Hold[]>;
+  /** Records a hold: sends due in [from, until) leave at `until`. */
+  addHold(account: string, hold: Hold): Promise<void>;
   /**
    * Counts `units` against the account's 24-hour quota `max`, in the clock hour of `now`. The quota is read
    * over the current hour and the 24 before it (25 hours: a window that always covers SES's rolling 24 hours,
@@ -22,6 +26,12 @@ export interface BudgetStore {
     account: string,
     request: { units: number; now: number; max: number },
   ): Promise<{ units: number } | { retryAt: number }>;
+}
+
+/** Sends due in [from, until) (epoch ms) leave at `until`: the second after a late send (budget.ts). */
+export interface Hold {
+  from: number;
+  until: number;
 }
 
 export const HOUR_MS = 3_600_000;

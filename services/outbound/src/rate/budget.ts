@@ -1,5 +1,5 @@
 import { MailroomError } from '@mailroom/core';
-import type { BudgetStore } from './budget-store';
+import type { BudgetStore, Hold } from './budget-store';
 import { DynamoBudgetStore } from './budget-dynamo';
 
 /**
@@ -20,6 +20,20 @@ import { DynamoBudgetStore } from './budget-dynamo';
  *
  * 24 hours: a counter of units per clock hour (budget-store.ts), read in blocks as well; when it is spent
  * the caller learns when units come free again, and the record waits that long on the queue.
+ *
+ * Late sends. The provider counts a second behind every request it reads; evenly spaced slots at a share
+ * of the quota leave each second a margin (1000 / share − 1000 ms: 52 ms at 0.95, 20 ms at 0.98). A send
+ * that leaves more than that after its slot (an event loop stall, a container the scheduler left waiting)
+ * lands in the same second as the send a quota's worth of slots after it, which is then throttled. Leaving
+ * the slot empty and taking a new one, as this budget did, costs a slot per late send — 10% of the
+ * throughput on a busy machine. Instead the late send goes, and holds back the sends of the second after
+ * it: a send due at `due` that leaves at `left` > due + tolerance records a hold — sends due in
+ * [due + 1000, left + 1000 + tolerance) leave at its end — so every second behind a send holds what it held
+ * when the late one went (the tolerance covers lateness after the check, which the budget cannot see).
+ * Nothing is lost: the sends a stall bunched are bunched once more a second later (then later than their
+ * slot themselves, they hold the second after, by a margin less each time). Holds are items of their own
+ * (budget-store.ts), written once per stall and container; containers read them 100 ms before a slot, at
+ * most once per 100 ms each, which reaches the sends of the next second for a send up to maxLateMs late.
  */
 export interface SendBudget {
   /**
@@ -34,10 +48,16 @@ export interface SendSlot {
   /** Epoch ms the send is due. */
   readonly at: number;
   /**
-   * Sleeps until the slot. A caller that wakes up too late for it (an event loop stall) would bunch up with
-   * the sends of the following slots: it takes a new slot instead (a bounded number of times).
+   * Sleeps until the slot (or the end of a hold it falls in). A caller that wakes up far too late for it
+   * (over maxLateMs) takes a new slot instead, a bounded number of times.
    */
   wait(): Promise<void>;
+  /**
+   * Call as the request leaves, as close to the socket as the provider client allows (the SES client's last
+   * middleware): a send that leaves late holds the second after it (see "Late sends"). Any stall before
+   * this call is seen; only what happens after it is the tolerance's to cover.
+   */
+  leaving(): void;
 }
 
 /** No send slot soon enough, or the 24-hour quota spent: the record waits on the queue instead. */
@@ -67,12 +87,16 @@ export interface BudgetOptions {
   /** The longest a caller waits for a slot before giving the record back to the queue. */
   maxWaitMs: number;
   /**
-   * How late after its slot a send may still go out. A caller that wakes up later than this (an event
-   * loop stall, a frozen container) would bunch up with the sends of the following slots; it leaves its
-   * slot empty and takes a new one instead. Keep it under the margin the rate share leaves in each
-   * second (1000 / share − 1000 ms: 52 ms at 95%). Default 25 ms.
+   * How late after its slot a send may go out as if on time. Later than this (an event loop stall, a
+   * frozen container), it still goes, and holds the second after it (see "Late sends"). Default: half the margin
+   * the rate share leaves in each second (1000 / share − 1000 ms), at most 25 ms.
    */
   lateToleranceMs?: number;
+  /**
+   * Later than this a send does not go: it takes a new slot. A hold must reach the send a quota's worth
+   * of slots later before it leaves (about a second later, read 100–200 ms before it). Default 400 ms.
+   */
+  maxLateMs?: number;
   /** Slots reserved per store write (see blocks above). Default max(1, ceil(rate / 100)). */
   blockSlots?: number;
   /** The provider's 24-hour quota in units (SES Max24HourSend); undefined: none. */
@@ -82,6 +106,13 @@ export interface BudgetOptions {
 }
 
 const DEFAULT_LATE_TOLERANCE_MS = 25;
+/** Later than this, a send takes a new slot instead of holding the second after it (see "Late sends"). */
+const DEFAULT_MAX_LATE_MS = 400;
+/** How long before its slot a caller looks at the holds, and how old a look it trusts. */
+const REFRESH_AHEAD_MS = 100;
+const REFRESH_EVERY_MS = 100;
+/** Float slack for the start of a hold (slot times are sums of fractional intervals). */
+const HOLD_FROM_MS = 0.5;
 const MAX_LATE_RETAKES = 3;
 const HOUR_MS = 3_600_000;
 /** Float slack when comparing slot times built from fractional intervals. */
@@ -111,6 +142,8 @@ export class SharedSendBudget implements SendBudget {
   private readonly tolerance: number;
   private readonly blockSlots: number;
   private readonly quota: number;
+  private readonly margin: number;
+  private readonly maxLateMs: number;
   /** This container's unused part of its last block of slots: [next, end), epoch ms. */
   private block: { next: number; end: number } | undefined;
   /** Units of the 24-hour quota this container has counted but not used yet, in the hour they count for. */
@@ -118,8 +151,17 @@ export class SharedSendBudget implements SendBudget {
   /** Reservations made by this container, one at a time (see reserve). */
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** Slots this instance left empty because it woke up too late for them (see lateToleranceMs). */
+  /** Slots this instance left empty because it woke up far too late for them (over maxLateMs). */
   lateRetakes = 0;
+  /** Sends this instance let leave late, holding the second after them (see "Late sends"). */
+  lateHolds = 0;
+  /** Sends this instance held back for a late one. */
+  heldSends = 0;
+  /** The store writes of holds still under way (tests wait for them). */
+  pending: Promise<void> = Promise.resolve();
+  /** The account's holds as this container last saw them (its own included), and when it looked. */
+  private holdsSeen: Hold[] = [];
+  private holdsSeenAt = Number.NEGATIVE_INFINITY;
   /** Store writes (blocks) this instance made, for the bench and the simulation. */
   blocks = 0;
 
@@ -133,9 +175,13 @@ export class SharedSendBudget implements SendBudget {
     this.intervalMs = 1000 / options.rate;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
-    this.tolerance = options.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
-    this.blockSlots = Math.max(1, Math.floor(options.blockSlots ?? Math.ceil(options.rate / 100)));
     this.quota = options.quota ?? options.rate;
+    // The margin a quota's worth of slots leaves in a second (1000 / share − 1000 ms); half of it for
+    // lateness the budget cannot see (after the check), half for lateness it lets pass without a hold.
+    this.margin = (1000 * this.quota) / options.rate - 1000;
+    this.tolerance = options.lateToleranceMs ?? Math.min(DEFAULT_LATE_TOLERANCE_MS, this.margin / 2);
+    this.maxLateMs = Math.max(this.tolerance, options.maxLateMs ?? DEFAULT_MAX_LATE_MS);
+    this.blockSlots = Math.max(1, Math.floor(options.blockSlots ?? Math.ceil(options.rate / 100)));
   }
 
   /** Reserves and waits for the slot: `reserve(units)` then `wait()`. */
@@ -168,23 +214,77 @@ export class SharedSendBudget implements SendBudget {
   }
 
   private slot(first: number, units: number): SendSlot {
-    let at = first;
+    let due = first;
+    let leaveAt = first;
     return {
       get at() {
-        return at;
+        return leaveAt;
       },
       wait: async () => {
         for (let attempt = 1; ; attempt += 1) {
-          const wait = at - this.now();
-          if (wait > 0) await this.sleep(wait);
+          // Look at the holds shortly before the slot: a send that left late a second ago may hold it.
+          const early = due - this.now() - REFRESH_AHEAD_MS;
+          if (early > 0) await this.sleep(early);
+          if (this.now() - this.holdsSeenAt > REFRESH_EVERY_MS) await this.refreshHolds();
+          // Again after a wake-up if a send of this container added a hold meanwhile that moves it on.
+          for (let target = this.heldUntil(due), slept = Number.NEGATIVE_INFINITY; target > slept;) {
+            leaveAt = target;
+            const wait = target - this.now();
+            if (wait > 0) await this.sleep(wait);
+            slept = target;
+            target = this.heldUntil(due);
+          }
+          if (leaveAt > due + EPSILON) this.heldSends += 1;
           // Bounded: a container too slow to ever make its slot still sends, late, rather than never.
-          if (this.now() - at <= this.tolerance || attempt === MAX_LATE_RETAKES + 1) return;
+          if (this.now() - leaveAt <= this.maxLateMs || attempt === MAX_LATE_RETAKES + 1) return;
           this.lateRetakes += 1;
           // Past the wait bound if need be: this mail already counts for the 24-hour quota and as an attempt.
-          at = await this.serially(() => this.allocate(units, false));
+          due = await this.serially(() => this.allocate(units, false));
         }
       },
+      leaving: () => {
+        const left = this.now();
+        if (left - due <= this.tolerance) return;
+        // `from` just after due + 1000: the send exactly a second later has the late one in its second on
+        // time too (the provider's second is open at its start).
+        this.hold({ from: due + 1000 + HOLD_FROM_MS, until: left + 1000 + this.tolerance });
+      },
     };
+  }
+
+  /** When a send due at `due` may leave: the end of the holds it falls in (one hold's end may fall in another). */
+  private heldUntil(due: number): number {
+    let at = due;
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const h of this.holdsSeen) {
+        if (h.from <= due && at < h.until) {
+          at = h.until;
+          moved = true;
+        }
+      }
+    }
+    return at;
+  }
+
+  /** Records a hold, here at once and in the store in the background, unless a known one covers it. */
+  private hold(hold: Hold): void {
+    if (this.holdsSeen.some((h) => h.from <= hold.from && h.until >= hold.until)) return;
+    this.lateHolds += 1;
+    this.holdsSeen.push(hold);
+    const written = this.store.addHold(this.account, hold).catch(() => undefined); // see "Late sends"
+    this.pending = Promise.all([this.pending, written]).then(() => undefined);
+  }
+
+  private async refreshHolds(): Promise<void> {
+    const at = this.now();
+    const found = await this.store.holds(this.account, at);
+    // Keep this container's own holds whose write may not have landed yet.
+    const own = this.holdsSeen.filter(
+      (mine) => mine.until > at && !found.some((h) => h.from === mine.from && h.until === mine.until),
+    );
+    this.holdsSeen = [...found, ...own];
+    this.holdsSeenAt = at;
   }
 
   /** A slot for `units`: from this container's block when it has room, else from a new block. */
@@ -202,7 +302,7 @@ export class SharedSendBudget implements SendBudget {
       }
     }
     const size = Math.max(need, this.blockSlots * this.intervalMs);
-    const got = await this.store.advance(this.key(), {
+    const got = await this.store.advance(this.account, {
       sizeMs: size,
       now,
       maxAheadMs: bounded ? Math.max(0, this.options.maxWaitMs - lead) : Number.POSITIVE_INFINITY,
@@ -238,9 +338,9 @@ export class SharedSendBudget implements SendBudget {
     // A block of about a second's worth of sends, at most 1% of the day: what a container that stops
     // takes with it is lost for the day, never sent over the quota.
     const want = Math.max(units - pool.units, Math.min(Math.ceil(this.options.rate), Math.floor(max / 100)));
-    let got = await this.store.countDay(this.key(), { units: want, now, max });
+    let got = await this.store.countDay(this.account, { units: want, now, max });
     if ('retryAt' in got && want > units - pool.units)
-      got = await this.store.countDay(this.key(), { units: units - pool.units, now, max });
+      got = await this.store.countDay(this.account, { units: units - pool.units, now, max });
     if ('retryAt' in got) {
       throw new SendBudgetExhaustedError(
         `the 24-hour quota of ${max} for ${this.account} is spent`,
@@ -255,10 +355,6 @@ export class SharedSendBudget implements SendBudget {
   private giveBackDay(units: number): void {
     if (this.options.max24HourSend === undefined) return;
     if (this.dayPool.hour === Math.floor(this.now() / HOUR_MS)) this.dayPool.units += units;
-  }
-
-  private key(): string {
-    return this.account;
   }
 }
 

@@ -32,6 +32,10 @@ export interface SimulationOptions {
   jitterMs?: number;
   /** Work per record before it asks the budget, ms (the use case's reads and writes). Default 15. */
   workMs?: number;
+  /** BudgetOptions.maxLateMs (0: every late send takes a new slot, as the budget did before shifts). */
+  maxLateMs?: number;
+  /** Process-wide stalls of up to `maxMs`, one every `everyMs` on average (VirtualClock). */
+  stalls?: { everyMs: number; maxMs: number };
   seed?: number;
 }
 
@@ -47,6 +51,8 @@ export interface SimulationResult {
   maxUnitsInAnySecond: number;
   throttled: number;
   lateRetakes: number;
+  lateHolds: number;
+  heldSends: number;
   budgetWaits: number;
 }
 
@@ -62,9 +68,31 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** A clock that moves only when every task is waiting: to the earliest timer. */
+/**
+ * A clock that moves only when every task is waiting: to the earliest timer. With `stalls`, the whole
+ * process stalls now and then (as an event loop does under GC or a busy CPU): a timer due during a stall
+ * fires at its end.
+ */
 export class VirtualClock {
   now = 0;
+  private stallEnd = Number.NEGATIVE_INFINITY;
+  private nextStall = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly stalls?: { everyMs: number; maxMs: number; random: () => number }) {}
+
+  /** When a timer due `at` really fires. */
+  private firesAt(at: number): number {
+    const stalls = this.stalls;
+    if (!stalls) return at;
+    if (!Number.isFinite(this.nextStall)) this.nextStall = this.now + stalls.everyMs * 2 * stalls.random();
+    while (at >= this.nextStall) {
+      const start = this.nextStall;
+      this.stallEnd = start + stalls.maxMs * stalls.random();
+      this.nextStall = this.stallEnd + stalls.everyMs * 2 * stalls.random();
+      if (at < this.stallEnd) return this.stallEnd;
+    }
+    return at < this.stallEnd ? this.stallEnd : at;
+  }
   private timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
   private seq = 0;
 
@@ -89,7 +117,7 @@ export class VirtualClock {
       const next = this.timers[0];
       if (!next || next.at > until) return;
       this.timers.shift();
-      this.now = Math.max(this.now, next.at);
+      this.now = Math.max(this.now, this.firesAt(next.at));
       next.resolve();
     }
   }
@@ -122,6 +150,17 @@ class SlowStore implements BudgetStore {
     });
   }
 
+  holds(account: string, now: number) {
+    return this.trip(() => this.inner.holds(account, now));
+  }
+
+  addHold(...args: Parameters<BudgetStore['addHold']>) {
+    return this.trip(async () => {
+      this.writes += 1;
+      return this.inner.addHold(...args);
+    });
+  }
+
   countDay(...args: Parameters<BudgetStore['countDay']>) {
     return this.trip(async () => {
       const result = await this.inner.countDay(args[0], args[1]);
@@ -133,7 +172,8 @@ class SlowStore implements BudgetStore {
 
 export async function simulateBudget(options: SimulationOptions): Promise<SimulationResult> {
   const random = seeded(options.seed ?? 1);
-  const clock = new VirtualClock();
+  const stallRandom = seeded((options.seed ?? 1) + 1);
+  const clock = new VirtualClock(options.stalls && { ...options.stalls, random: stallRandom });
   clock.now = 1_000_000;
   const store = new SlowStore(new InMemoryBudgetStore(), clock, options.storeLatencyMs ?? 5, random);
   const budgetOptions: BudgetOptions = {
@@ -143,6 +183,7 @@ export async function simulateBudget(options: SimulationOptions): Promise<Simula
     now: () => clock.now,
     sleep: clock.sleep,
     ...(options.blockSlots !== undefined && { blockSlots: options.blockSlots }),
+    ...(options.maxLateMs !== undefined && { maxLateMs: options.maxLateMs }),
     ...(options.max24HourSend !== undefined && { max24HourSend: options.max24HourSend }),
   };
   const budgets = Array.from(
@@ -168,12 +209,17 @@ export async function simulateBudget(options: SimulationOptions): Promise<Simula
     }
     await clock.sleep(Math.max(0, (options.workMs ?? 15) / 3)); // the attempt's own writes, overlapping the wait
     await slot.wait();
+    // The SDK's way from the wake-up to the socket; it reports the departure (the SES client's last middleware).
+    await clock.sleep(0.5);
+    slot.leaving();
     const sentAt = clock.now;
-    await clock.sleep((options.providerLatencyMs ?? 20) + (options.jitterMs ?? 2) * random());
+    // The provider runs elsewhere: our stalls do not delay its reading, only the network does.
+    const latency = (options.providerLatencyMs ?? 20) + (options.jitterMs ?? 2) * random();
     if (sentAt < end) {
-      arrivals.push({ at: clock.now, units: n });
+      arrivals.push({ at: sentAt + latency, units: n });
       mails += 1;
     }
+    await clock.sleep(latency);
   };
   const container = async (budget: SharedSendBudget) => {
     while (clock.now < end) await Promise.all(Array.from({ length: options.batch }, () => sendOne(budget)));
@@ -206,6 +252,8 @@ export async function simulateBudget(options: SimulationOptions): Promise<Simula
     maxUnitsInAnySecond: maxUnits,
     throttled,
     lateRetakes: budgets.reduce((n, b) => n + b.lateRetakes, 0),
+    lateHolds: budgets.reduce((n, b) => n + b.lateHolds, 0),
+    heldSends: budgets.reduce((n, b) => n + b.heldSends, 0),
     budgetWaits,
   };
 }

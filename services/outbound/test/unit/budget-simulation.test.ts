@@ -48,4 +48,24 @@ describe('send budget at 1,000/s (simulation on a virtual clock)', () => {
     expect(result.maxUnitsInAnySecond).toBeLessThanOrEqual(50);
     expect(result.mails).toBeGreaterThan(0);
   });
+
+  it('lets sends that a stall made late go and hold the second after them, losing no slot and throttling none', async () => {
+    // 4 containers in one process at a quota of 20/s, whose event loop stalls up to 100 ms about every 500 ms.
+    const stalled = {
+      quota: 20,
+      share: 0.95,
+      containers: 4,
+      batch: 10,
+      seconds: 120,
+      stalls: { everyMs: 500, maxMs: 100 },
+    };
+    const holds = await simulateBudget(stalled);
+    expect(holds.throttled).toBe(0);
+    expect(holds.ratio).toBeGreaterThanOrEqual(0.945);
+    expect(holds.lateHolds).toBeGreaterThan(0);
+    // The budget before holds: a late caller left its slot empty and took a new one.
+    const retakes = await simulateBudget({ ...stalled, maxLateMs: 0 });
+    expect(retakes.throttled).toBe(0);
+    expect(retakes.ratio).toBeLessThan(0.92);
+  });
 });

@@ -23,7 +23,7 @@ function scarceBudget(waits: number): SendBudget & { asked: number[] } {
         left -= 1;
         throw new SendBudgetExhaustedError('no slot', 12_345, 'rate');
       }
-      return { at: 0, wait: async () => undefined };
+      return { at: 0, wait: async () => undefined, leaving: () => undefined };
     },
   };
 }
