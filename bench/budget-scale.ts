@@ -16,6 +16,7 @@ const summary = (r: SimulationResult) => ({
   unitsPerSecond: round(r.unitsPerSecond, 1),
   ratio: round(r.ratio, 3),
   writesPerSecond: round(r.writesPerSecond, 1),
+  readsPerSecond: round(r.readsPerSecond, 1),
   writesPerUnit: round(r.writesPerUnit, 3),
   maxUnitsInAnySecond: r.maxUnitsInAnySecond,
   throttled: r.throttled,
@@ -45,7 +46,8 @@ export async function budgetScale(): Promise<BenchResult> {
     notes:
       `simulated (virtual clock) SES quota ${QUOTA}/s at a 0.95 share, ${base.containers} containers × batches of ` +
       `${base.batch}, ${base.seconds} s. ours (blocks of 10 slots): ${ours.writesPerSecond} writes/s for ` +
-      `${ours.unitsPerSecond} units/s, at most ${ours.maxUnitsInAnySecond} units in any one-second window, ` +
+      `${ours.unitsPerSecond} units/s (and ${ours.readsPerSecond} reads/s of the holds), at most ` +
+      `${ours.maxUnitsInAnySecond} units in any one-second window, ` +
       `${ours.throttled} throttled; baseline (1 slot per write): ${baseline.writesPerSecond} writes/s, ` +
       `${baseline.throttled} throttled. With mails of 1–50 recipients and the 24-hour counter: ` +
       `${mixed.writesPerSecond} writes/s for ${mixed.unitsPerSecond} units/s, max ${mixed.maxUnitsInAnySecond} ` +

@@ -46,6 +46,8 @@ export interface SimulationResult {
   mails: number;
   /** Store writes per second (per-second budget and 24-hour counter together) and per sent unit. */
   writesPerSecond: number;
+  /** Reads of the holds per second (every container, at most one per 100 ms each). */
+  readsPerSecond: number;
   writesPerUnit: number;
   /** The most units the provider saw in any one-second window, and the requests it would have throttled. */
   maxUnitsInAnySecond: number;
@@ -126,6 +128,7 @@ export class VirtualClock {
 /** The in-memory store, each request taking a network round trip on the virtual clock. */
 class SlowStore implements BudgetStore {
   writes = 0;
+  reads = 0;
   constructor(
     private readonly inner: InMemoryBudgetStore,
     private readonly clock: VirtualClock,
@@ -151,6 +154,7 @@ class SlowStore implements BudgetStore {
   }
 
   holds(account: string, now: number) {
+    this.reads += 1;
     return this.trip(() => this.inner.holds(account, now));
   }
 
@@ -248,6 +252,7 @@ export async function simulateBudget(options: SimulationOptions): Promise<Simula
     ratio: unitsPerSecond / options.quota,
     mails,
     writesPerSecond: store.writes / options.seconds,
+    readsPerSecond: store.reads / options.seconds,
     writesPerUnit: store.writes / arrivals.reduce((sum, a) => sum + a.units, 0),
     maxUnitsInAnySecond: maxUnits,
     throttled,
