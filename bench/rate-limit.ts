@@ -134,6 +134,10 @@ export async function rateLimit(): Promise<BenchResult> {
     MAILROOM_SES_ENDPOINT: ses.endpoint,
     // Bench experiments only: another share than the default (MAILROOM_SEND_RATE_SHARE).
     ...(process.env.BENCH_SEND_RATE_SHARE && { MAILROOM_SEND_RATE_SHARE: process.env.BENCH_SEND_RATE_SHARE }),
+    // Bench experiments only: holds on (rate/budget.ts "Late sends"), e.g. 400.
+    ...(process.env.BENCH_RATE_MAX_LATE_MS && {
+      MAILROOM_RATE_MAX_LATE_MS: process.env.BENCH_RATE_MAX_LATE_MS,
+    }),
   });
   try {
     // Warm-up without quota or budget: a fresh DynamoDB Local is several times slower until its JIT
@@ -165,7 +169,7 @@ export async function rateLimit(): Promise<BenchResult> {
         `${SECONDS} s each after ${WARM_UP} warm-up mails. ` +
         `ours (shared budget): ${round(ours.rate)} mails/s, ${ours.throttled} throttled, ` +
         `${ours.lateHolds} sends left late and held the second after them (${ours.heldSends} sends held), ` +
-        `${ours.lateRetakes} slots left empty by a caller that woke up more than 400 ms late; ` +
+        `${ours.lateRetakes} slots left empty by a caller that woke up too late for its slot; ` +
         `baseline (no budget): ${round(baseline.rate)} mails/s, ${baseline.throttled} throttled, ` +
         `${baseline.retried} records sent back to a work list (min(delay, 1 s)). ` +
         'Throttle counts are SendEmail requests the stand-in answered 429 over the quota. Core’s SES ' +

@@ -34,11 +34,10 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_SENDGRID_MAX_SEND_RATE: positive.default(100),
   /**
    * The share of the quota the budget hands out. Slots are evenly spaced, but requests reach the provider
-   * with some jitter: 3% headroom leaves each second a margin of 31 ms, half of it for lateness after the
-   * budget's last look (the network), half for lateness it lets pass as on time. A send later than that
-   * holds the second after it rather than costing a slot (rate/budget.ts "Late sends").
+   * with some jitter: 5% headroom leaves each second a margin of 52 ms, half of it for lateness after the
+   * budget's last look, half for lateness it lets pass as on time (rate/budget.ts "Late sends").
    */
-  MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.97),
+  MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
   /** Local cloud only: the platform key itself. Deployed stages read it from Parameter Store (below). */
   SENDGRID_API_KEY: z.string().min(1).optional(),
   /** The platform's SendGrid key, a SecureString: `/mailroom/<stage>/sendgrid-api-key` (serverless.yml). */
@@ -62,6 +61,11 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
    * keeps the budget item's writes at 10% of the send rate at most (bench/README.md has the arithmetic).
    */
   MAILROOM_RATE_BLOCK_SLOTS: z.coerce.number().int().positive().optional(),
+  /**
+   * Unset: a send later than the tolerance after its slot takes a new one. Set (e.g. 400): a send up to
+   * this late goes and holds the second after it instead (rate/budget.ts "Late sends"; experimental).
+   */
+  MAILROOM_RATE_MAX_LATE_MS: positive.optional(),
   /** Backoff of retryable failures, as SQS visibility: full jitter over base · 2^attempt, capped. */
   MAILROOM_RETRY_BASE_SECONDS: positive.default(2),
   MAILROOM_RETRY_CAP_SECONDS: positive.default(300),

@@ -149,6 +149,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       quota: rate,
       maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
       ...(config.MAILROOM_RATE_BLOCK_SLOTS && { blockSlots: config.MAILROOM_RATE_BLOCK_SLOTS }),
+      ...(config.MAILROOM_RATE_MAX_LATE_MS && { maxLateMs: config.MAILROOM_RATE_MAX_LATE_MS }),
       ...(max24HourSend !== undefined && { max24HourSend }),
     });
   const sesQuotas = await sesQuota(config, createSesV2Client(sesOptions));

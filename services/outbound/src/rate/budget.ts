@@ -34,6 +34,11 @@ import { DynamoBudgetStore } from './budget-dynamo';
  * slot themselves, they hold the second after, by a margin less each time). Holds are items of their own
  * (budget-store.ts), written once per stall and container; containers read them 100 ms before a slot, at
  * most once per 100 ms each, which reaches the sends of the next second for a send up to maxLateMs late.
+ * Holds are off by default (MAILROOM_RATE_MAX_LATE_MS turns them on): on a virtual clock they keep the
+ * throughput a stalled event loop costs retakes, with no throttle (test/unit/budget-simulation.test.ts),
+ * but in `pnpm bench rate-limit` on a machine loaded by other work they let 1–6 requests a run be
+ * throttled where retakes let none (bench/README.md); until that is understood, a slot lost is the
+ * safer failure.
  */
 export interface SendBudget {
   /**
@@ -88,13 +93,15 @@ export interface BudgetOptions {
   maxWaitMs: number;
   /**
    * How late after its slot a send may go out as if on time. Later than this (an event loop stall, a
-   * frozen container), it still goes, and holds the second after it (see "Late sends"). Default: half the margin
-   * the rate share leaves in each second (1000 / share − 1000 ms), at most 25 ms.
+   * frozen container), it takes a new slot — or, with holds on, goes and holds the second after it (see
+   * "Late sends"). Default: half the margin the rate share leaves in each second (1000 / share − 1000 ms),
+   * at most 25 ms.
    */
   lateToleranceMs?: number;
   /**
-   * Later than this a send does not go: it takes a new slot. A hold must reach the send a quota's worth
-   * of slots later before it leaves (about a second later, read 100–200 ms before it). Default 400 ms.
+   * Holds: set above the tolerance (HOLDS_MAX_LATE_MS, 400), a send up to this late goes and holds the
+   * second after it; later, it takes a new slot. A hold must reach the send a quota's worth of slots later
+   * before it leaves (about a second later, read 100–200 ms before it). Default: the tolerance (holds off).
    */
   maxLateMs?: number;
   /** Slots reserved per store write (see blocks above). Default max(1, ceil(rate / 100)). */
@@ -107,7 +114,8 @@ export interface BudgetOptions {
 
 const DEFAULT_LATE_TOLERANCE_MS = 25;
 /** Later than this, a send takes a new slot instead of holding the second after it (see "Late sends"). */
-const DEFAULT_MAX_LATE_MS = 400;
+/** A maxLateMs that turns holds on with room for them to reach the next second (see "Late sends"). */
+export const HOLDS_MAX_LATE_MS = 400;
 /** How long before its slot a caller looks at the holds, and how old a look it trusts. */
 const REFRESH_AHEAD_MS = 100;
 const REFRESH_EVERY_MS = 100;
@@ -144,6 +152,7 @@ export class SharedSendBudget implements SendBudget {
   private readonly quota: number;
   private readonly margin: number;
   private readonly maxLateMs: number;
+  private readonly holdsOn: boolean;
   /** This container's unused part of its last block of slots: [next, end), epoch ms. */
   private block: { next: number; end: number } | undefined;
   /** Units of the 24-hour quota this container has counted but not used yet, in the hour they count for. */
@@ -180,7 +189,9 @@ export class SharedSendBudget implements SendBudget {
     // lateness the budget cannot see (after the check), half for lateness it lets pass without a hold.
     this.margin = (1000 * this.quota) / options.rate - 1000;
     this.tolerance = options.lateToleranceMs ?? Math.min(DEFAULT_LATE_TOLERANCE_MS, this.margin / 2);
-    this.maxLateMs = Math.max(this.tolerance, options.maxLateMs ?? DEFAULT_MAX_LATE_MS);
+    // Holds are off unless maxLateMs is set above the tolerance (see "Late sends").
+    this.maxLateMs = Math.max(this.tolerance, options.maxLateMs ?? this.tolerance);
+    this.holdsOn = this.maxLateMs > this.tolerance;
     this.blockSlots = Math.max(1, Math.floor(options.blockSlots ?? Math.ceil(options.rate / 100)));
   }
 
@@ -225,7 +236,7 @@ export class SharedSendBudget implements SendBudget {
           // Look at the holds shortly before the slot: a send that left late a second ago may hold it.
           const early = due - this.now() - REFRESH_AHEAD_MS;
           if (early > 0) await this.sleep(early);
-          if (this.now() - this.holdsSeenAt > REFRESH_EVERY_MS) await this.refreshHolds();
+          if (this.holdsOn && this.now() - this.holdsSeenAt > REFRESH_EVERY_MS) await this.refreshHolds();
           // Again after a wake-up if a send of this container added a hold meanwhile that moves it on.
           for (let target = this.heldUntil(due), slept = Number.NEGATIVE_INFINITY; target > slept;) {
             leaveAt = target;
@@ -243,6 +254,7 @@ export class SharedSendBudget implements SendBudget {
         }
       },
       leaving: () => {
+        if (!this.holdsOn) return;
         const left = this.now();
         if (left - due <= this.tolerance) return;
         // `from` just after due + 1000: the send exactly a second later has the late one in its second on

@@ -1,4 +1,4 @@
-import { SharedSendBudget, type BudgetOptions } from './budget';
+import { HOLDS_MAX_LATE_MS, SharedSendBudget, type BudgetOptions } from './budget';
 import { InMemoryBudgetStore } from './budget-memory';
 import type { BudgetStore } from './budget-store';
 
@@ -32,7 +32,7 @@ export interface SimulationOptions {
   jitterMs?: number;
   /** Work per record before it asks the budget, ms (the use case's reads and writes). Default 15. */
   workMs?: number;
-  /** BudgetOptions.maxLateMs (0: every late send takes a new slot, as the budget did before shifts). */
+  /** BudgetOptions.maxLateMs; default HOLDS_MAX_LATE_MS (holds on); 0: every late send takes a new slot. */
   maxLateMs?: number;
   /** Process-wide stalls of up to `maxMs`, one every `everyMs` on average (VirtualClock). */
   stalls?: { everyMs: number; maxMs: number };
@@ -187,7 +187,8 @@ export async function simulateBudget(options: SimulationOptions): Promise<Simula
     now: () => clock.now,
     sleep: clock.sleep,
     ...(options.blockSlots !== undefined && { blockSlots: options.blockSlots }),
-    ...(options.maxLateMs !== undefined && { maxLateMs: options.maxLateMs }),
+    // Holds on unless the run says otherwise (they are off by default in the service).
+    maxLateMs: options.maxLateMs ?? HOLDS_MAX_LATE_MS,
     ...(options.max24HourSend !== undefined && { max24HourSend: options.max24HourSend }),
   };
   const budgets = Array.from(

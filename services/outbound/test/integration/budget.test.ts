@@ -62,7 +62,7 @@ describe('shared send budget (DynamoDB Local)', () => {
     const start = 2_000_000;
     const clock = { now: start };
     // 50/s against a quota of 51/s: a margin of 20 ms a second, half of it the tolerance (10 ms).
-    const options = { rate: 50, quota: 51, maxWaitMs: 10_000, now: () => clock.now };
+    const options = { rate: 50, quota: 51, maxWaitMs: 10_000, maxLateMs: 400, now: () => clock.now };
     const other = new DynamoSendBudget(doc, table, 'ses#late', {
       ...options,
       sleep: async (ms) => void (clock.now += ms),
