@@ -25,9 +25,9 @@ import { DynamoBudgetStore } from './budget-dynamo';
  * of the quota leave each second a margin (1000 / share − 1000 ms: 52 ms at 0.95, 20 ms at 0.98). A send
  * that leaves more than that after its slot (an event loop stall, a container the scheduler left waiting)
  * lands in the same second as the send a quota's worth of slots after it, which is then throttled. Leaving
- * the slot empty and taking a new one, as this budget did, costs a slot per late send — 10% of the
- * throughput on a busy machine. Instead the late send goes, and holds back the sends of the second after
- * it: a send due at `due` that leaves at `left` > due + tolerance records a hold — sends due in
+ * the slot empty and taking a new one, as this budget does by default, costs a slot per late send — 10% of
+ * the throughput on a busy machine. With holds on, the late send goes instead, and holds back the sends of
+ * the second after it: a send due at `due` that leaves at `left` > due + tolerance records a hold — sends due in
  * [due + 1000, left + 1000 + tolerance) leave at its end — so every second behind a send holds what it held
  * when the late one went (the tolerance covers lateness after the check, which the budget cannot see).
  * Nothing is lost: the sends a stall bunched are bunched once more a second later (then later than their
@@ -36,7 +36,7 @@ import { DynamoBudgetStore } from './budget-dynamo';
  * most once per 100 ms each, which reaches the sends of the next second for a send up to maxLateMs late.
  * Holds are off by default (MAILROOM_RATE_MAX_LATE_MS turns them on): on a virtual clock they keep the
  * throughput a stalled event loop costs retakes, with no throttle (test/unit/budget-simulation.test.ts),
- * but in `pnpm bench rate-limit` on a machine loaded by other work they let 1–6 requests a run be
+ * but in `pnpm bench rate-limit` on a machine loaded by other work they let up to 6 requests a run be
  * throttled where retakes let none (bench/README.md); until that is understood, a slot lost is the
  * safer failure.
  */
@@ -59,8 +59,8 @@ export interface SendSlot {
   wait(): Promise<void>;
   /**
    * Call as the request leaves, as close to the socket as the provider client allows (the SES client's last
-   * middleware): a send that leaves late holds the second after it (see "Late sends"). Any stall before
-   * this call is seen; only what happens after it is the tolerance's to cover.
+   * middleware): with holds on, a send that leaves late holds the second after it (see "Late sends"). Any
+   * stall before this call is seen; only what happens after it is the tolerance's to cover.
    */
   leaving(): void;
 }
