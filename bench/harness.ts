@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { SendDeps } from '../services/outbound/src/send-message';
 import { createSendDeps } from '../services/outbound/src/wiring';
-import { outboundConfigFor, queueMessage, record } from '../services/outbound/test/support/cloud';
+import { queueMessage, queueRecord as record } from '@mailroom/core/testing';
+import { outboundConfigFor } from './outbound';
 import type { SesProcessRequest } from './ses-process';
 
 export { queueMessage, record };
@@ -22,6 +23,8 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 export async function sendBench(overrides: Record<string, string> = {}) {
   const cloud: LocalCloud = await startLocalCloud({ ports: 'auto', services: false });
   const delays: number[] = [];
+  /** Copies the use case put back to wait for the budget (bench records are not on a real queue). */
+  const requeues: Array<{ body: string; delaySeconds: number }> = [];
   const config = outboundConfigFor(cloud, overrides);
   const containerDeps = async (): Promise<SendDeps> => ({
     ...(await createSendDeps(config)),
@@ -30,8 +33,10 @@ export async function sendBench(overrides: Record<string, string> = {}) {
     tenantShare: undefined,
     logger: silent,
     delay: async (_handle, seconds) => void delays.push(seconds),
+    requeue: async (body, delaySeconds) => void requeues.push({ body, delaySeconds }),
+    deadLetter: async () => undefined,
   });
-  return { cloud, config, deps: await containerDeps(), containerDeps, delays };
+  return { cloud, config, deps: await containerDeps(), containerDeps, delays, requeues };
 }
 
 /**

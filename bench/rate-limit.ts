@@ -8,7 +8,9 @@
  * the use case called delay) returns to its consumer's work list min(delay, 1 s) later, as SQS
  * would redeliver it, while the consumer goes on with other work.
  */
+import { constants, setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { OutboundEnvSchema } from '../services/outbound/src/config';
 import type { DynamoSendBudget } from '../services/outbound/src/rate/budget';
 import { RetryLaterError, sendMessage, type SendDeps } from '../services/outbound/src/send-message';
 import { queueMessage, record, sendBench, startSesProcess } from './harness';
@@ -30,10 +32,28 @@ interface Run {
   /** Event loop delay of the benchmark process (the consumers'), ms. */
   loopDelayP99: number;
   loopDelayMax: number;
-  /** Slots the budgets left empty because their caller woke up too late for them. */
+  /** Slots the budgets left empty because their caller woke up far too late for them (over maxLateMs). */
   lateRetakes: number;
+  /** Sends that left late and held the second after them; sends held back by such a hold. */
+  lateHolds: number;
+  heldSends: number;
   /** Event loop delay of the stand-in's own process, max, ms. */
   standInLoopDelayMax: number;
+}
+
+/**
+ * The consumers stand for Lambda containers, each with a CPU share of its own; here they share two cores
+ * with DynamoDB Local, the stand-in and whatever else runs on the machine, and a consumer the scheduler
+ * leaves waiting wakes up late for its slot. Like the stand-in (ses-process.ts), this process asks for a
+ * raised scheduling priority (root or CAP_SYS_NICE); the result's notes say whether it got it.
+ */
+function raisePriority(): boolean {
+  try {
+    setPriority(constants.priority.PRIORITY_ABOVE_NORMAL);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function consume(
@@ -65,9 +85,12 @@ async function consume(
       });
     }
   };
-  const retakes = () =>
-    consumers.reduce((n, d) => n + ((d.budgets.ses as DynamoSendBudget | undefined)?.lateRetakes ?? 0), 0);
-  const retakesBefore = retakes();
+  const budgetStat = (stat: 'lateRetakes' | 'lateHolds' | 'heldSends') => () =>
+    consumers.reduce((n, d) => n + ((d.budgets.ses as DynamoSendBudget | undefined)?.[stat] ?? 0), 0);
+  const retakes = budgetStat('lateRetakes');
+  const holds = budgetStat('lateHolds');
+  const held = budgetStat('heldSends');
+  const [retakesBefore, holdsBefore, heldBefore] = [retakes(), holds(), held()];
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const before = await stats();
@@ -94,15 +117,27 @@ async function consume(
     loopDelayP99: round(loop.percentile(99) / 1e6, 1),
     loopDelayMax: round(loop.max / 1e6, 1),
     lateRetakes: retakes() - retakesBefore,
+    lateHolds: holds() - holdsBefore,
+    heldSends: held() - heldBefore,
     standInLoopDelayMax: atEnd.loopDelayMax,
   };
 }
 
 export async function rateLimit(): Promise<BenchResult> {
   const ses = await startSesProcess();
+  const consumersRaised = raisePriority();
+  const share = Number(
+    process.env.BENCH_SEND_RATE_SHARE ?? OutboundEnvSchema.shape.MAILROOM_SEND_RATE_SHARE.parse(undefined),
+  );
   const { cloud, deps, containerDeps } = await sendBench({
     MAILROOM_SES_MAX_SEND_RATE: String(QUOTA),
     MAILROOM_SES_ENDPOINT: ses.endpoint,
+    // Bench experiments only: another share than the default (MAILROOM_SEND_RATE_SHARE).
+    ...(process.env.BENCH_SEND_RATE_SHARE && { MAILROOM_SEND_RATE_SHARE: process.env.BENCH_SEND_RATE_SHARE }),
+    // Bench experiments only: holds on (rate/budget.ts "Late sends"), e.g. 400.
+    ...(process.env.BENCH_RATE_MAX_LATE_MS && {
+      MAILROOM_RATE_MAX_LATE_MS: process.env.BENCH_RATE_MAX_LATE_MS,
+    }),
   });
   try {
     // Warm-up without quota or budget: a fresh DynamoDB Local is several times slower until its JIT
@@ -129,10 +164,12 @@ export async function rateLimit(): Promise<BenchResult> {
       notes:
         `quota ${QUOTA}/s (SES stand-in in a process of its own at ${ses.priorityRaised ? 'raised' : 'normal'} ` +
         'scheduling priority, strict sliding one-second window), ' +
+        `budget share ${share}, consumers at ${consumersRaised ? 'raised' : 'normal'} scheduling priority, ` +
         `${CONSUMERS} consumers × batches of ${BATCH}, ` +
         `${SECONDS} s each after ${WARM_UP} warm-up mails. ` +
         `ours (shared budget): ${round(ours.rate)} mails/s, ${ours.throttled} throttled, ` +
-        `${ours.lateRetakes} slots left empty by a caller that woke up more than 25 ms late; ` +
+        `${ours.lateHolds} sends left late and held the second after them (${ours.heldSends} sends held), ` +
+        `${ours.lateRetakes} slots left empty by a caller that woke up too late for its slot; ` +
         `baseline (no budget): ${round(baseline.rate)} mails/s, ${baseline.throttled} throttled, ` +
         `${baseline.retried} records sent back to a work list (min(delay, 1 s)). ` +
         'Throttle counts are SendEmail requests the stand-in answered 429 over the quota. Core’s SES ' +

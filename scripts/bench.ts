@@ -2,6 +2,7 @@
  * `pnpm bench [name]`: runs the benchmarks (each side by side with its baseline, in one run),
  * writes bench/results/<name>.json and prints a table.
  */
+import { budgetScale } from '../bench/budget-scale';
 import { inboundMemory } from '../bench/inbound-memory';
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
@@ -13,6 +14,7 @@ import { tenantFairness } from '../bench/tenant-fairness';
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
   'rate-limit': rateLimit,
+  'budget-scale': budgetScale,
   'send-memory': sendMemory,
   'webhook-verify': webhookVerify,
   'tenant-fairness': tenantFairness,

@@ -57,7 +57,7 @@ export interface LocalCloud {
    */
   failNext(rule: { target: 'dynamodb' } & FailNextRule): FailNext;
   /** The SES stand-in's sending quota and what it accepted or throttled over it. */
-  ses: Pick<SesStandIn, 'setMaxSendRate' | 'stats'>;
+  ses: Pick<SesStandIn, 'setMaxSendRate' | 'setMax24HourSend' | 'stats'>;
   /** Bounces and complaints the SES simulator addresses implied, from both stand-ins. */
   simulatorEvents(): SimulatorEvent[];
   /** Stops everything this cloud started and waits for it to exit. Idempotent. */
@@ -104,7 +104,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // The stand-ins read the faults object on every request, so changing it in place takes effect at once.
     setFaults: (text) => assignFaults(faults, parseFaults(text)),
     failNext: ({ target: _dynamodb, ...rule }) => faultProxy.failNext(rule),
-    ses: { setMaxSendRate: (rate) => sesStandIn.setMaxSendRate(rate), stats: () => sesStandIn.stats() },
+    ses: {
+      setMaxSendRate: (rate) => sesStandIn.setMaxSendRate(rate),
+      setMax24HourSend: (max) => sesStandIn.setMax24HourSend(max),
+      stats: () => sesStandIn.stats(),
+    },
     simulatorEvents: () => [...sesStandIn.events, ...sendgridStandIn.events],
     stop: running.stop,
   };

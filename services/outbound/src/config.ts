@@ -26,10 +26,16 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Sends per second through SES; unset means "ask SES" (GetAccount's MaxSendRate) at cold start. */
   MAILROOM_SES_MAX_SEND_RATE: positive.optional(),
+  /**
+   * SES's 24-hour quota in recipients; unset means "ask SES" (GetAccount's Max24HourSend) at cold start.
+   * When it is spent, mail waits on the queue until the quota has room again (rate/budget.ts).
+   */
+  MAILROOM_SES_MAX_24H_SEND: positive.optional(),
   MAILROOM_SENDGRID_MAX_SEND_RATE: positive.default(100),
   /**
-   * The share of the quota the budget hands out. Slots are evenly spaced, but requests reach the
-   * provider with some jitter; 5% headroom absorbs about 50 ms of it at 20/s without a throttle.
+   * The share of the quota the budget hands out. Slots are evenly spaced, but requests reach the provider
+   * with some jitter: 5% headroom leaves each second a margin of 52 ms, half of it for lateness after the
+   * budget's last look, half for lateness it lets pass as on time (rate/budget.ts "Late sends").
    */
   MAILROOM_SEND_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.95),
   /**
@@ -57,6 +63,16 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_SEND_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1),
   MAILROOM_LOCK_LEASE_MS: positive.default(120_000),
   MAILROOM_RATE_MAX_WAIT_MS: positive.default(10_000),
+  /**
+   * Send slots a container reserves per budget write (rate/budget.ts); unset: rate / 100 (at least 1), which
+   * keeps the budget item's writes at 10% of the send rate at most (bench/README.md has the arithmetic).
+   */
+  MAILROOM_RATE_BLOCK_SLOTS: z.coerce.number().int().positive().optional(),
+  /**
+   * Unset: a send later than the tolerance after its slot takes a new one. Set (e.g. 400): a send up to
+   * this late goes and holds the second after it instead (rate/budget.ts "Late sends"; experimental).
+   */
+  MAILROOM_RATE_MAX_LATE_MS: positive.optional(),
   /** Backoff of retryable failures, as SQS visibility: full jitter over base · 2^attempt, capped. */
   MAILROOM_RETRY_BASE_SECONDS: positive.default(2),
   MAILROOM_RETRY_CAP_SECONDS: positive.default(300),

@@ -1,4 +1,4 @@
-import { ConfigError } from '@mailroom/core';
+import { ConfigError, type SendQueueMessage } from '@mailroom/core';
 import { recipientsOf, toOutgoingMail } from './outgoing-mail';
 import { claimMessage, rejectConflict, rejectUnknownTenant } from './send/claim';
 import {
@@ -14,6 +14,10 @@ import { chooseProvider } from './provider-choice';
 import { holdBytes, noBytes } from './send/byte-budget';
 import { handleFailure } from './send/failure';
 import { deferOverShare, unwrapShareFields } from './rate/tenant-share';
+import type { ProviderCredentials, ProviderName } from './providers/port';
+import { SendBudgetExhaustedError, type SendSlot } from './rate/budget';
+import { parkInDeadLetterQueue, waitForBudget } from './send/budget-wait';
+import type { TenantSendSettings } from './tenant-settings';
 import { parseRecord, rejectInvalid } from './send/parse';
 import { callProvider } from './send/provider-call';
 import { recordSent, recordVerdict } from './send/record';
@@ -31,8 +35,11 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
   const { lock, logger, settings } = deps;
   const parsed = parseRecord(queued.body);
   if (!parsed.ok) return rejectInvalid(parsed, deps);
-  // Without the fields the tenant share puts on the body; receives counted with its earlier copies'.
+  // Without the fields Mailroom puts on a copy that waited on the queue (for its tenant's share or the
+  // send budget); its receives counted with its earlier copies' attempts (`attemptsUsed`).
   const { message, record } = unwrapShareFields(parsed.message, queued);
+  // SQS counts only this copy's receives: one past the attempts the queue allows goes to the DLQ here.
+  if (record.receiveCount > settings.maxReceiveCount) return parkInDeadLetterQueue(queued, deps);
   const tenant = await deps.tenantSettings(message.tenantId);
   if (!tenant) return rejectUnknownTenant(message, deps);
   const providerName = chooseProvider(message.provider, tenant.provider, settings.defaultProvider);
@@ -99,6 +106,21 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
   }
 
   const provider = deps.providers[providerName];
+  // The budget is asked before the attempt is counted: a record that finds none waits on the queue, and
+  // that wait is no attempt (send/budget-wait.ts). The slot is reserved now and waited for just before the
+  // provider call, so the work in between overlaps the wait.
+  const ready = await reserveSend(
+    message,
+    providerName,
+    tenant,
+    recipients.filter((r) => !suppressed.has(r.toLowerCase())).length,
+    deps,
+  ).then(
+    (value) => ({ ok: true as const, ...value }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+  if (!ready.ok && ready.err instanceof SendBudgetExhaustedError)
+    return await waitForBudget(ready.err, { message, owner: claim.owner, record, providerName }, deps);
   let providerMessageId: string;
   let releaseBytes = noBytes;
   try {
@@ -108,8 +130,8 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
       countAttempt: true,
       event: { type: 'sending', provider: providerName, data: { attempt: record.receiveCount } },
     });
+    if (!ready.ok) throw ready.err;
     if (!provider) throw new ConfigError(`provider ${providerName} is not configured`);
-    const credentials = await tenant.credentials(providerName);
     // The attachments stay in memory until the provider answers: big mails wait their turn.
     releaseBytes = await holdBytes(deps, message);
     const mail = await toOutgoingMail(message, suppressed, deps.attachments);
@@ -120,11 +142,11 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
         data: { recipients: [...suppressed] },
       });
     }
-    const budget = credentials
-      ? deps.accountBudget(providerName, credentials.account)
-      : deps.budgets[providerName];
-    await budget?.take();
-    ({ providerMessageId } = await callProvider(provider, mail, credentials));
+    const slot = ready.slot;
+    await slot?.wait();
+    ({ providerMessageId } = await callProvider(provider, mail, ready.credentials, {
+      ...(slot && { leaving: () => slot.leaving() }),
+    }));
   } catch (err) {
     releaseBytes();
     const failure = {
@@ -140,4 +162,24 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
   // The provider has the mail: from here on nothing releases the lock (send/record.ts).
   await recordSent(deps, { ...held, provider: providerName, providerMessageId });
   return 'sent';
+}
+
+/**
+ * The credentials and the reserved budget slot for one send. SES counts each recipient against its
+ * quotas, SendGrid each request (docs/architecture.md "Rate"); `recipients` excludes suppressed ones,
+ * which the mail leaves out.
+ */
+async function reserveSend(
+  message: SendQueueMessage,
+  providerName: ProviderName,
+  tenant: TenantSendSettings,
+  recipients: number,
+  deps: SendDeps,
+): Promise<{ credentials: ProviderCredentials | undefined; slot: SendSlot | undefined }> {
+  const credentials = await tenant.credentials(providerName);
+  const budget = credentials
+    ? deps.accountBudget(providerName, credentials.account)
+    : deps.budgets[providerName];
+  const units = providerName === 'ses' ? Math.max(1, recipients) : 1;
+  return { credentials, slot: await budget?.reserve(units) };
 }

@@ -120,12 +120,23 @@ export const httpDeps = lazyDeps(() => createHttpDeps(outboundConfig()));
 /** Every HTTP function of this service goes through the one middleware stack (auth, body, errors). */
 export const route = httpStack({ logger, metrics, keys: async () => (await httpDeps()).tenants });
 
-async function sesRate(config: OutboundConfig, ses: ReturnType<typeof createSesV2Client>): Promise<number> {
-  if (config.MAILROOM_SES_MAX_SEND_RATE) return config.MAILROOM_SES_MAX_SEND_RATE;
-  const account = await ses.send(new GetAccountCommand({}));
-  const rate = account.SendQuota?.MaxSendRate;
+/**
+ * SES's quotas, both counted in recipients: the per-second rate and the 24-hour maximum. From the env when
+ * set, else from GetAccount (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html);
+ * a Max24HourSend that is absent or not positive means no 24-hour quota.
+ */
+async function sesQuota(
+  config: OutboundConfig,
+  ses: ReturnType<typeof createSesV2Client>,
+): Promise<{ rate: number; max24?: number }> {
+  const rateSet = config.MAILROOM_SES_MAX_SEND_RATE;
+  const max24Set = config.MAILROOM_SES_MAX_24H_SEND;
+  if (rateSet && max24Set) return { rate: rateSet, max24: max24Set };
+  const quota = (await ses.send(new GetAccountCommand({}))).SendQuota;
+  const rate = rateSet ?? quota?.MaxSendRate;
   if (!rate) throw new Error('SES reported no MaxSendRate; set MAILROOM_SES_MAX_SEND_RATE');
-  return rate;
+  const max24 = max24Set ?? quota?.Max24HourSend;
+  return { rate, ...(max24 !== undefined && max24 > 0 && { max24 }) };
 }
 
 /** Each tenant's share of the platform accounts' budgets (rate/tenant-share.ts), at accept and at send. */
@@ -133,7 +144,7 @@ function tenantShare(config: OutboundConfig, doc: ReturnType<typeof createDynamo
   const ses = createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT });
   const rate = async (provider: ProviderName) =>
     config.MAILROOM_SEND_RATE_SHARE *
-    (provider === 'ses' ? await sesRate(config, ses) : config.MAILROOM_SENDGRID_MAX_SEND_RATE);
+    (provider === 'ses' ? (await sesQuota(config, ses)).rate : config.MAILROOM_SENDGRID_MAX_SEND_RATE);
   return new TenantShare(new DynamoTenantShareStore(doc, config.MAILROOM_MESSAGES_TABLE), {
     accountRate: accountRates(rate),
     defaultShare: config.MAILROOM_TENANT_DEFAULT_SHARE,
@@ -155,11 +166,16 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
     requestTimeoutMs: config.MAILROOM_PROVIDER_TIMEOUT_MS,
   });
   const ssm = createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT });
-  const budget = (account: string, rate: number) =>
+  const budget = (account: string, rate: number, max24HourSend?: number) =>
     new DynamoSendBudget(b.doc, config.MAILROOM_MESSAGES_TABLE, account, {
       rate: rate * config.MAILROOM_SEND_RATE_SHARE,
+      quota: rate,
       maxWaitMs: config.MAILROOM_RATE_MAX_WAIT_MS,
+      ...(config.MAILROOM_RATE_BLOCK_SLOTS && { blockSlots: config.MAILROOM_RATE_BLOCK_SLOTS }),
+      ...(config.MAILROOM_RATE_MAX_LATE_MS && { maxLateMs: config.MAILROOM_RATE_MAX_LATE_MS }),
+      ...(max24HourSend !== undefined && { max24HourSend }),
     });
+  const sesQuotas = await sesQuota(config, createSesV2Client(sesOptions));
   // Tenants' own accounts: SendGrid only so far, each at the configured SendGrid rate.
   const accountBudgets = new Map<string, DynamoSendBudget>();
   const accountBudget = (provider: ProviderName, account: string) => {
@@ -187,7 +203,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
       }),
     },
     budgets: {
-      ses: budget(`ses#${config.AWS_REGION}`, await sesRate(config, createSesV2Client(sesOptions))),
+      ses: budget(`ses#${config.AWS_REGION}`, sesQuotas.rate, sesQuotas.max24),
       sendgrid: budget('sendgrid#default', config.MAILROOM_SENDGRID_MAX_SEND_RATE),
     },
     accountBudget,
@@ -199,6 +215,8 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
     ),
     delay: (handle, seconds) => b.queue.delay(handle, seconds),
     tenantShare: { share: b.share, requeue: (m, seconds) => b.queue.enqueue(m, seconds) },
+    requeue: (body, seconds) => b.queue.requeue(body, seconds),
+    deadLetter: (body) => b.dlq.park(body),
     // No SES refresh here: the send role reads domains only, and SES itself refuses unverified senders.
     checkSender: senderDomainCheck({ domains: b.domains }),
     logger,

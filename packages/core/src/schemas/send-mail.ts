@@ -149,10 +149,11 @@ export const SendQueueMessageSchema = z
        */
       shareSlotAt: z.number().int().nonnegative().optional(),
       /**
-       * Set by Mailroom, not by senders: receives that earlier copies of this record used before it was put
-       * back on the queue to wait for its tenant's share, so a copy does not start its retries afresh.
+       * Set by Mailroom, not by senders, on a copy it puts back on the queue while the mail waits for its
+       * tenant's share or the send budget: the attempts earlier copies made (docs/contract.md, "Send queue
+       * body"), so waiting uses up no retry attempt and a copy gains none.
        */
-      attempts: z.number().int().min(1).max(1000).optional(),
+      attemptsUsed: z.number().int().min(0).max(1000).optional(),
     },
     unknownKeys('the send queue body'),
   )

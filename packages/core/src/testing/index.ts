@@ -10,3 +10,4 @@ export { InMemoryRequestStore } from '../stores/requests/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
 export { InMemoryDomainStore } from '../stores/domains/memory';
 export { lambdaContext, invokeHttp } from './lambda';
+export { queueMessage, queueRecord } from './send-records';

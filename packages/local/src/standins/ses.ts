@@ -20,8 +20,13 @@ export interface SesStandInOptions {
   host?: string;
   faults?: Record<Fault, number>;
   random?: Random;
-  /** A sending quota (mails per second, over any one-second window); above it SES throttles. */
+  /**
+   * A sending rate in recipients per second, over any one-second window; above it SES throttles. SES counts
+   * each recipient of a mail (https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas.html).
+   */
   maxSendRate?: number;
+  /** The 24-hour quota in recipients, over any 24 hours (default 50,000, what GetAccount reports). */
+  max24HourSend?: number;
   /** Email identities and their verification delay (ses-identities.ts); sends need a verified one. */
   identities?: SesIdentitiesOptions;
 }
@@ -30,8 +35,18 @@ export interface SesStandIn extends RunningServer {
   readonly events: SimulatorEvent[];
   /** Changes the quota while running (undefined: none); GetAccount reports it. */
   setMaxSendRate(rate: number | undefined): void;
-  /** Sends accepted and requests throttled because they were over the quota. */
-  stats(): { accepted: number; throttledOverQuota: number };
+  /** Changes the 24-hour quota while running (undefined: none) and forgets what was sent; GetAccount reports it. */
+  setMax24HourSend(max: number | undefined): void;
+  /**
+   * Sends accepted (mails), their recipients, requests throttled because they were over the per-second
+   * quota, and requests refused because the 24-hour quota was spent.
+   */
+  stats(): {
+    accepted: number;
+    recipients: number;
+    throttledOverQuota: number;
+    throttledOverDailyQuota: number;
+  };
 }
 
 // SES v2 accepts messages up to 40 MB (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
@@ -43,9 +58,11 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   const innerPort = (inner.address() as AddressInfo).port;
   const events: SimulatorEvent[] = [];
   let sent = 0;
+  let recipients = 0;
   const faults = options.faults ?? { throttle: 0, '5xx': 0 };
   const random = options.random ?? Math.random;
-  const quota = slidingWindow(options.maxSendRate);
+  const quota = slidingWindow(options.maxSendRate, 1000);
+  const daily = slidingWindow(options.max24HourSend ?? 50_000, 24 * 3600 * 1000);
   const identities = sesIdentities(options.identities);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -53,7 +70,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (method === 'GET' && path === '/simulator-events') return sendJson(res, 200, { events });
     if (method === 'GET' && path === '/v2/email/account')
-      return sendJson(res, 200, account(sent, quota.rate));
+      return sendJson(res, 200, account(daily.used(), quota.rate, daily.rate));
     if (method === 'POST' && path === '/clear-store') events.length = 0;
 
     const body = await readBody(req, BODY_LIMIT);
@@ -81,12 +98,24 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     }
     const violation = sesAddressViolation(send.api, body);
     if (violation) return answer(res, sesError(send.api, 400, violation.code, violation.message));
-    if (!quota.admit()) {
+    // Both quotas count recipients (to + cc + bcc of every message of the request), as SES does.
+    const units = send.recipients.flat().length;
+    if (!daily.fits(units)) {
+      daily.rejected += 1;
+      return answer(
+        res,
+        send.api === 'v2'
+          ? sesError('v2', 429, 'TooManyRequestsException', 'Daily message quota exceeded.')
+          : sesError('v1', 400, 'Throttling', 'Daily message quota exceeded.'),
+      );
+    }
+    if (!quota.admit(units)) {
       return answer(
         res,
         sesError(send.api, 429, 'TooManyRequestsException', 'Maximum sending rate exceeded.'),
       );
     }
+    daily.admit(units);
     const unverified = identities.refusal(send.from);
     if (unverified) return answer(res, sesError(send.api, 400, 'MessageRejected', unverified));
     const rejected = send.recipients.flat().filter(isRejected);
@@ -99,6 +128,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     if (result.status !== 200) return;
     sentMessageIds(send.api, result.body).forEach((id, i) => {
       sent += 1;
+      recipients += send.recipients[i]?.length ?? 0;
       if (id) events.push(...simulatorEvents('ses', id, send.recipients[i] ?? []));
     });
   };
@@ -142,7 +172,13 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     port: server.port,
     events,
     setMaxSendRate: (rate) => quota.set(rate),
-    stats: () => ({ accepted: sent, throttledOverQuota: quota.rejected }),
+    setMax24HourSend: (max) => daily.set(max),
+    stats: () => ({
+      accepted: sent,
+      recipients,
+      throttledOverQuota: quota.rejected,
+      throttledOverDailyQuota: daily.rejected,
+    }),
     close: async () => {
       await server.close();
       await closeServer(inner);
@@ -156,13 +192,13 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
  * aws-ses-v2-local answers it only when AWS_SES_ACCOUNT is set in its process' env.
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
  */
-function account(sentLast24Hours: number, maxSendRate = 14) {
+function account(sentLast24Hours: number, maxSendRate = 14, max24HourSend = 50_000) {
   return {
     DedicatedIpAutoWarmupEnabled: false,
     EnforcementStatus: 'HEALTHY',
     ProductionAccessEnabled: true,
     SendingEnabled: true,
-    SendQuota: { Max24HourSend: 50_000, MaxSendRate: maxSendRate, SentLast24Hours: sentLast24Hours },
+    SendQuota: { Max24HourSend: max24HourSend, MaxSendRate: maxSendRate, SentLast24Hours: sentLast24Hours },
     SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
   };
 }
@@ -173,13 +209,19 @@ function answer(res: ServerResponse, error: SesErrorAnswer): void {
 }
 
 /**
- * At most `rate` admissions in any one-second window (a sliding log of admission times), the
- * strictest reading of "maximum send rate": a sender that bursts at a second's boundary is
- * throttled here even where a fixed-window counter would let it through.
+ * At most `rate` recipients in any window of `windowMs` (a sliding log of admissions with their recipient
+ * counts), the strictest reading of a quota: a sender that bursts at a second's boundary is throttled
+ * here even where a fixed-window counter would let it through. A request heavier than the whole rate is
+ * let through only into an empty window (SES takes a 50-recipient mail at a rate of 14/s), which it then
+ * fills. The send budget (services/outbound/src/rate/budget.ts) spaces sends so that they pass this.
  */
-function slidingWindow(initial: number | undefined) {
+function slidingWindow(initial: number | undefined, windowMs: number) {
   let rate = initial;
-  let admitted: number[] = [];
+  let admitted: Array<{ at: number; units: number }> = [];
+  const inWindow = (now: number) => {
+    admitted = admitted.filter((a) => now - a.at < windowMs);
+    return admitted.reduce((sum, a) => sum + a.units, 0);
+  };
   const window = {
     rejected: 0,
     get rate() {
@@ -189,14 +231,18 @@ function slidingWindow(initial: number | undefined) {
       rate = next;
       admitted = [];
     },
-    admit(now = Date.now()): boolean {
+    used: (now = Date.now()) => inWindow(now),
+    fits(units: number, now = Date.now()): boolean {
       if (rate === undefined) return true;
-      admitted = admitted.filter((t) => now - t < 1000);
-      if (admitted.length >= rate) {
+      const used = inWindow(now);
+      return used + units <= rate || used === 0;
+    },
+    admit(units = 1, now = Date.now()): boolean {
+      if (!window.fits(units, now)) {
         window.rejected += 1;
         return false;
       }
-      admitted.push(now);
+      admitted.push({ at: now, units });
       return true;
     },
   };

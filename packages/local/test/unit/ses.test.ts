@@ -102,6 +102,84 @@ describe('SES stand-in', () => {
     expect(rawRecipients(mime)).toEqual(['b@example.com', 'c@reject.mailroom.test']);
   });
 
+  const sendToAll = (to: string[], cc: string[] = []) =>
+    client.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'app@example.com',
+        Destination: { ToAddresses: to, CcAddresses: cc },
+        Content: { Simple: { Subject: { Data: 'Hi' }, Body: { Text: { Data: 'Hello' } } } },
+      }),
+    );
+
+  /** The stand-in's clock (Date.now) frozen at `start` and moved by hand: no test races the real clock. */
+  function frozenClock(start = Date.parse('2026-03-01T00:00:00Z')) {
+    let now = start;
+    const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    return { advance: (ms: number) => void (now += ms), restore: () => spy.mockRestore() };
+  }
+
+  it('counts every recipient (to, cc, bcc) against the per-second quota, as SES does', async () => {
+    const clock = frozenClock();
+    ses.setMaxSendRate(3);
+    try {
+      const before = ses.stats();
+      await sendToAll(['a@example.com', 'b@example.com'], ['c@example.com']); // 3 units: the window is full
+      await expect(sendTo('d@example.com')).rejects.toBeInstanceOf(TooManyRequestsException);
+      clock.advance(999);
+      await expect(sendTo('d@example.com')).rejects.toBeInstanceOf(TooManyRequestsException);
+      clock.advance(1); // the 3 recipients leave the window 1000 ms after they were sent
+      await sendToAll(['d@example.com', 'e@example.com']);
+      await expect(sendToAll(['f@example.com', 'g@example.com'])).rejects.toBeInstanceOf(
+        TooManyRequestsException,
+      );
+      await sendTo('f@example.com');
+      expect(ses.stats().recipients - before.recipients).toBe(6);
+      expect(ses.stats().throttledOverQuota - before.throttledOverQuota).toBe(3);
+    } finally {
+      ses.setMaxSendRate(undefined);
+      clock.restore();
+    }
+  });
+
+  it('lets a mail with more recipients than the per-second rate through only into an empty window', async () => {
+    const clock = frozenClock();
+    ses.setMaxSendRate(2);
+    try {
+      await sendTo('a@example.com');
+      const five = ['b', 'c', 'd', 'e', 'f'].map((l) => `${l}@example.com`);
+      await expect(sendToAll(five)).rejects.toBeInstanceOf(TooManyRequestsException);
+      clock.advance(1000);
+      await sendToAll(five);
+      await expect(sendTo('g@example.com')).rejects.toBeInstanceOf(TooManyRequestsException);
+    } finally {
+      ses.setMaxSendRate(undefined);
+      clock.restore();
+    }
+  });
+
+  it('refuses sends over the 24-hour quota, counted in recipients, and reports it in GetAccount', async () => {
+    const clock = frozenClock();
+    ses.setMax24HourSend(4);
+    try {
+      const before = ses.stats();
+      await sendToAll(['a@example.com', 'b@example.com', 'c@example.com']);
+      const error = await sendToAll(['d@example.com', 'e@example.com']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TooManyRequestsException);
+      expect((error as Error).message).toBe('Daily message quota exceeded.');
+      await sendTo('d@example.com');
+      const { SendQuota } = await client.send(new GetAccountCommand({}));
+      expect(SendQuota).toMatchObject({ Max24HourSend: 4, SentLast24Hours: 4 });
+      clock.advance(24 * 3600 * 1000 - 1);
+      await expect(sendTo('e@example.com')).rejects.toBeInstanceOf(TooManyRequestsException);
+      clock.advance(1);
+      await sendTo('e@example.com');
+      expect(ses.stats().throttledOverDailyQuota - before.throttledOverDailyQuota).toBe(2);
+    } finally {
+      ses.setMax24HourSend(50_000);
+      clock.restore();
+    }
+  });
+
   it('throttles sends over its quota in any one-second window and reports the quota in GetAccount', async () => {
     ses.setMaxSendRate(3);
     try {

@@ -1,6 +1,7 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
@@ -21,6 +22,11 @@ export class DeadLetterQueue {
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
   ) {}
+
+  /** Puts a record on the DLQ, as SQS's redrive would (send/budget-wait.ts). */
+  async park(body: string): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }));
+  }
 
   /** Up to 10 records (SQS's most per receive), hidden for `hideSeconds` while the caller reads them. */
   async peek(hideSeconds: number): Promise<PeekedRecord[]> {

@@ -19,6 +19,13 @@ export class SendQueue {
     );
   }
 
+  /** A copy of a record, delivered after `delaySeconds` (0–900). */
+  async requeue(body: string, delaySeconds: number): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body, DelaySeconds: delaySeconds }),
+    );
+  }
+
   async delay(receiptHandle: string, seconds: number): Promise<void> {
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({

@@ -46,7 +46,16 @@ export interface ProviderCredentials {
  */
 export interface MailProvider {
   readonly name: ProviderName;
-  send(mail: OutgoingMail, credentials?: ProviderCredentials): Promise<{ providerMessageId: string }>;
+  send(
+    mail: OutgoingMail,
+    credentials?: ProviderCredentials,
+    options?: SendOptions,
+  ): Promise<{ providerMessageId: string }>;
+}
+
+export interface SendOptions {
+  /** Called as the request leaves, as late as the client allows (the send budget's SendSlot.leaving). */
+  leaving?: () => void;
 }
 
 export const MESSAGE_ID_TAG = 'mailroom_message_id';

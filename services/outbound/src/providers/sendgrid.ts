@@ -8,6 +8,7 @@ import {
   type OutgoingAttachment,
   type OutgoingMail,
   type ProviderCredentials,
+  type SendOptions,
 } from './port';
 
 /** Clients kept per container: one per API key in use (tenants' own keys, rotated keys). */
@@ -90,7 +91,11 @@ export class SendGridProvider implements MailProvider {
     return service;
   }
 
-  async send(mail: OutgoingMail, credentials?: ProviderCredentials): Promise<{ providerMessageId: string }> {
+  async send(
+    mail: OutgoingMail,
+    credentials?: ProviderCredentials,
+    options: SendOptions = {},
+  ): Promise<{ providerMessageId: string }> {
     const platform = this.options.apiKey;
     const apiKey = credentials?.apiKey ?? (typeof platform === 'function' ? await platform() : platform);
     if (!apiKey) throw new Error('No SendGrid API key: set SENDGRID_API_KEY or the tenant’s own key');
@@ -105,7 +110,9 @@ export class SendGridProvider implements MailProvider {
     // Tags travel as categories; the rules above keep them within SendGrid's 10 of 255 characters.
     const categories = Object.entries(mail.tags).map(([name, value]) => `${name}:${value}`);
     const replyTo = once(new Set(), mail.replyTo); // reply_to_list must be unique, too
-    const [response] = await this.service(apiKey).send({
+    const service = this.service(apiKey);
+    options.leaving?.();
+    const [response] = await service.send({
       from: mail.from,
       personalizations: personalizations(mail),
       ...(replyTo.length && { replyToList: replyTo }),

@@ -1,7 +1,14 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ProviderNoMessageIdError } from '@mailroom/core';
 import { formatMailbox } from './mailbox';
-import { MESSAGE_ID_TAG, type MailProvider, type OutgoingAttachment, type OutgoingMail } from './port';
+import {
+  MESSAGE_ID_TAG,
+  type MailProvider,
+  type OutgoingAttachment,
+  type OutgoingMail,
+  type ProviderCredentials,
+  type SendOptions,
+} from './port';
 
 const utf8 = (Data: string) => ({ Data, Charset: 'UTF-8' });
 
@@ -26,35 +33,50 @@ export class SesProvider implements MailProvider {
     private readonly options: { configurationSetName?: string } = {},
   ) {}
 
-  async send(mail: OutgoingMail): Promise<{ providerMessageId: string }> {
-    const result = await this.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: formatMailbox(mail.from),
-        Destination: {
-          ToAddresses: mail.to.map(formatMailbox),
-          CcAddresses: mail.cc.map(formatMailbox),
-          BccAddresses: mail.bcc.map(formatMailbox),
-        },
-        ReplyToAddresses: mail.replyTo.map(formatMailbox),
-        ConfigurationSetName: this.options.configurationSetName,
-        // Tags come back on every event SES publishes, which is how events find their message.
-        EmailTags: [
-          ...Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
-          { Name: MESSAGE_ID_TAG, Value: mail.messageId },
-        ],
-        Content: {
-          Simple: {
-            Subject: utf8(mail.subject),
-            Body: {
-              ...(mail.text !== undefined && { Text: utf8(mail.text) }),
-              ...(mail.html !== undefined && { Html: utf8(mail.html) }),
-            },
-            Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })),
-            Attachments: mail.attachments.length ? mail.attachments.map(attachment) : undefined,
+  async send(
+    mail: OutgoingMail,
+    _credentials?: ProviderCredentials,
+    options: SendOptions = {},
+  ): Promise<{ providerMessageId: string }> {
+    const command = new SendEmailCommand({
+      FromEmailAddress: formatMailbox(mail.from),
+      Destination: {
+        ToAddresses: mail.to.map(formatMailbox),
+        CcAddresses: mail.cc.map(formatMailbox),
+        BccAddresses: mail.bcc.map(formatMailbox),
+      },
+      ReplyToAddresses: mail.replyTo.map(formatMailbox),
+      ConfigurationSetName: this.options.configurationSetName,
+      // Tags come back on every event SES publishes, which is how events find their message.
+      EmailTags: [
+        ...Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
+        { Name: MESSAGE_ID_TAG, Value: mail.messageId },
+      ],
+      Content: {
+        Simple: {
+          Subject: utf8(mail.subject),
+          Body: {
+            ...(mail.text !== undefined && { Text: utf8(mail.text) }),
+            ...(mail.html !== undefined && { Html: utf8(mail.html) }),
           },
+          Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })),
+          Attachments: mail.attachments.length ? mail.attachments.map(attachment) : undefined,
         },
-      }),
-    );
+      },
+    });
+    const { leaving } = options;
+    if (leaving) {
+      // The last step before the HTTP handler writes the signed request: the send budget learns when the
+      // request really leaves, stalls in the SDK's own steps included (rate/budget.ts "Late sends").
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          leaving();
+          return next(args);
+        },
+        { step: 'deserialize', priority: 'low', name: 'mailroomSendBudgetLeaving' },
+      );
+    }
+    const result = await this.client.send(command);
     if (!result.MessageId)
       throw new ProviderNoMessageIdError('SES accepted the mail but returned no MessageId');
     return { providerMessageId: result.MessageId };

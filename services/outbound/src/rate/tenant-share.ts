@@ -27,7 +27,7 @@ import type { ProviderName } from '../providers/port';
  *   one. A record
  *   whose slot is more than `toleranceMs` away is not sent now: a copy carrying the slot goes back on the
  *   queue with `DelaySeconds` (at most 900, SQS's limit; a later slot is waited for in several hops) and
- *   the original is consumed. The copy carries `attempts`, the receives its earlier copies used, so that
+ *   the original is consumed. The copy carries `attemptsUsed`, the receives its earlier copies used, so that
  *   waiting for the share never uses up a mail's retry attempts and a copy never gains fresh ones.
  *
  * The share is not work-conserving: a tenant alone on the platform still sends at its share. That is the
@@ -258,27 +258,28 @@ export async function deferOverShare(
   const wait = await deps.share.check(tenant, provider, message, now);
   if (!wait) return false;
   // This receive made no attempt: the copy carries only the receives before it.
-  const attempts = receiveCount - 1;
-  const { attempts: _carried, ...rest } = message;
+  const attemptsUsed = receiveCount - 1;
+  const { attemptsUsed: _carried, ...rest } = message;
   await deps.requeue(
-    { ...rest, shareSlotAt: wait.shareSlotAt, ...(attempts > 0 && { attempts }) },
+    { ...rest, shareSlotAt: wait.shareSlotAt, ...(attemptsUsed > 0 && { attemptsUsed }) },
     wait.delaySeconds,
   );
   return true;
 }
 
 /**
- * The queue body without the fields the share puts on it, and the record's receive count with the
- * receives its earlier copies used (so the retry policy and the DLQ bound see every attempt).
+ * The queue body without the fields Mailroom puts on a copy that waited on the queue (`shareSlotAt` here,
+ * `attemptsUsed` here and in send/budget-wait.ts), and the record's receive count with the attempts its
+ * earlier copies used (so the retry policy and the DLQ bound see every attempt).
  */
 export function unwrapShareFields<R extends { receiveCount: number }>(
   queued: SendQueueMessage,
   record: R,
 ): { message: SendQueueMessage; record: R } {
-  const { shareSlotAt: _slot, attempts = 0, ...message } = queued;
+  const { shareSlotAt: _slot, attemptsUsed = 0, ...message } = queued;
   return {
     message,
-    record: attempts > 0 ? { ...record, receiveCount: record.receiveCount + attempts } : record,
+    record: attemptsUsed > 0 ? { ...record, receiveCount: record.receiveCount + attemptsUsed } : record,
   };
 }
 

@@ -46,6 +46,10 @@ export interface SendDeps {
   tenantShare?: SendShareDeps;
   /** Pushes the record's next delivery out (SQS ChangeMessageVisibility). */
   delay(receiptHandle: string, seconds: number): Promise<void>;
+  /** Puts a copy of a record on the send queue, delivered after `delaySeconds` (send/budget-wait.ts). */
+  requeue(body: string, delaySeconds: number): Promise<void>;
+  /** Puts a record on the send DLQ (a copy past its attempts, send/budget-wait.ts). */
+  deadLetter(body: string): Promise<void>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Counts an event for an alarm (CloudWatch EMF in the wiring), e.g. `ProviderAccountFaults`. */
   count(metric: string): void;
@@ -70,8 +74,10 @@ export interface SendDeps {
 /**
  * `duplicate`: consumed without an attempt, because the mail already has its verdict or belongs to another.
  * `deferred`: consumed without an attempt, a copy waiting on the queue for its tenant's share.
+ * `waiting`: consumed without an attempt, a delayed copy put back to wait for the send budget.
  */
-export type SendOutcome = 'sent' | 'duplicate' | 'rejected' | 'suppressed' | 'failed' | 'deferred';
+export type SendOutcome =
+  'sent' | 'duplicate' | 'rejected' | 'suppressed' | 'failed' | 'deferred' | 'waiting';
 
 /** Thrown after the record's visibility was pushed out: report it as a batch item failure. */
 export class RetryLaterError extends Error {

@@ -1,5 +1,5 @@
 import { toProviderError } from '@mailroom/core';
-import type { MailProvider, OutgoingMail, ProviderCredentials } from '../providers/port';
+import type { MailProvider, OutgoingMail, ProviderCredentials, SendOptions } from '../providers/port';
 
 /**
  * The provider call. Whatever it throws comes out as one of core's typed provider errors (throttled,
@@ -10,9 +10,10 @@ export async function callProvider(
   provider: MailProvider,
   mail: OutgoingMail,
   credentials: ProviderCredentials | undefined,
+  options: SendOptions = {},
 ): Promise<{ providerMessageId: string }> {
   try {
-    return await provider.send(mail, credentials);
+    return await provider.send(mail, credentials, options);
   } catch (err) {
     throw toProviderError(err, { provider: provider.name, ownKey: credentials?.apiKey !== undefined });
   }

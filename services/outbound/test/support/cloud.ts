@@ -1,4 +1,3 @@
-import { newId, type SendQueueMessage } from '@mailroom/core';
 import type { LocalCloud } from '@mailroom/local';
 import { OutboundEnvSchema, type OutboundConfig } from '../../src/config';
 
@@ -33,23 +32,5 @@ export async function sesMailbox(cloud: LocalCloud, subject?: string): Promise<S
   return subject === undefined ? store.emails : store.emails.filter((e) => e.subject === subject);
 }
 
-/** A valid send queue body for tenant acme, with a subject unique to the test. */
-export function queueMessage(overrides: Partial<SendQueueMessage> = {}): SendQueueMessage {
-  const id = newId();
-  return {
-    version: 1,
-    id,
-    tenantId: 'acme',
-    from: 'app@acme.example',
-    to: ['ana@example.com'],
-    subject: `test ${id}`,
-    text: 'Hello',
-    ...overrides,
-  };
-}
-
-export const record = (message: unknown, receiveCount = 1) => ({
-  body: typeof message === 'string' ? message : JSON.stringify(message),
-  receiptHandle: `handle-${newId()}`,
-  receiveCount,
-});
+/** Send queue bodies and records for tests (shared with bench/ through @mailroom/core/testing). */
+export { queueMessage, queueRecord as record } from '@mailroom/core/testing';

@@ -107,6 +107,10 @@ export interface Twins {
   sendgrid: FakeProvider;
   uploads: Map<string, Uint8Array>;
   delays: { handle: string; seconds: number }[];
+  /** Copies put back on the queue (send/budget-wait.ts), in order. */
+  requeues: { body: string; delaySeconds: number }[];
+  /** Records put on the DLQ by the function. */
+  deadLetters: string[];
   counts: string[];
   sleeps: number[];
   logs: { level: string; message: string; data?: unknown }[];
@@ -125,6 +129,8 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
   const sendgrid = new FakeProvider('sendgrid');
   const uploads = new Map<string, Uint8Array>();
   const delays: Twins['delays'] = [];
+  const requeues: Twins['requeues'] = [];
+  const deadLetters: string[] = [];
   const counts: string[] = [];
   const sleeps: number[] = [];
   const logs: Twins['logs'] = [];
@@ -162,6 +168,8 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     // Every sender passes here; the sender-domain rule has its own tests (sender-domain.test.ts).
     checkSender: async () => undefined,
     delay: async (handle, seconds) => void delays.push({ handle, seconds }),
+    requeue: async (body, delaySeconds) => void requeues.push({ body, delaySeconds }),
+    deadLetter: async (body) => void deadLetters.push(body),
     logger: { info: log('info'), warn: log('warn'), error: log('error') } as unknown as SendDeps['logger'],
     count: (metric) => void counts.push(metric),
     sleep: async (ms) => {
@@ -190,6 +198,8 @@ export function twins(settings: Partial<SendDeps['settings']> = {}): Twins {
     sendgrid,
     uploads,
     delays,
+    requeues,
+    deadLetters,
     counts,
     sleeps,
     logs,

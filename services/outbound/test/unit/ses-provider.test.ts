@@ -47,6 +47,32 @@ describe('SES provider (the request it builds, against the SES stand-in)', () =>
     await ses.close();
   });
 
+  it('tells the send budget when the request leaves: signed, just before the HTTP handler writes it', async () => {
+    const order: string[] = [];
+    const inner = client.config.requestHandler as unknown as {
+      handle(request: { headers: Record<string, string> }, options?: unknown): Promise<unknown>;
+    };
+    const recording = new SESv2Client({
+      endpoint: `http://127.0.0.1:${ses.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      requestHandler: {
+        handle: (request: { headers: Record<string, string> }, options?: unknown) => {
+          order.push(request.headers.authorization ? 'signed request handed to HTTP' : 'unsigned request');
+          return inner.handle(request, options);
+        },
+      } as never,
+    });
+    try {
+      await new SesProvider(recording).send(outgoing(), undefined, {
+        leaving: () => void order.push('leaving'),
+      });
+      expect(order).toEqual(['leaving', 'signed request handed to HTTP']);
+    } finally {
+      recording.destroy();
+    }
+  });
+
   it('writes non-ASCII display names as RFC 2047 encoded-words, which SES accepts', async () => {
     const mail = outgoing({
       from: { email: 'app@acme.example', name: 'Zoë from Café Ünïcode' },

@@ -206,7 +206,7 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
     const message = queueMessage();
     // Third receive (two failed attempts before): the copy says 2 were used.
     await expect(sendMessage(record(message, 3), t.deps)).resolves.toBe('deferred');
-    expect(requeued[0]!.message.attempts).toBe(2);
+    expect(requeued[0]!.message.attemptsUsed).toBe(2);
 
     // The copy on its first receive counts as the third attempt.
     t.clock.advance(5_000);
@@ -219,7 +219,7 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
   });
 
   it('records a copy on its last attempt failed, as the original would have been', async () => {
-    const message = { ...queueMessage(), shareSlotAt: t.clock.ms, attempts: 9 };
+    const message = { ...queueMessage(), shareSlotAt: t.clock.ms, attemptsUsed: 9 };
     t.ses.next({ error: new TooManyRequestsException({ $metadata: { httpStatusCode: 429 }, message: '' }) });
     await expect(sendMessage(record(message, 1), t.deps)).rejects.toBeInstanceOf(RetryLaterError);
     expect(await t.messages.get(message.id)).toMatchObject({ status: 'failed' });
