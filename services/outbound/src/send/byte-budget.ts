@@ -1,6 +1,5 @@
 import type { SendQueueMessage } from '@mailroom/core';
-import { attachmentBytes } from '../outgoing-mail';
-import type { SendDeps } from './deps';
+import { attachmentBytes, type AttachmentSource } from '../outgoing-mail';
 
 /**
  * Bounds the attachment bytes a container holds at once (MAILROOM_SEND_BYTES_IN_FLIGHT_MB). A mail's
@@ -75,7 +74,7 @@ export class ByteBudget {
  * waiting for its turn; resolves with the release. Without a bound, or without attachments, nothing waits.
  */
 export async function holdBytes(
-  deps: Pick<SendDeps, 'bytesInFlight' | 'attachments'>,
+  deps: { bytesInFlight?: ByteBudget; attachments: AttachmentSource },
   message: SendQueueMessage,
 ): Promise<() => void> {
   if (!deps.bytesInFlight || !message.attachments?.length) return noBytes;
