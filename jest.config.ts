@@ -16,6 +16,7 @@ const project = (dir: string): Config => ({
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
   transform,
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(@middy))'],
+  setupFiles: [`${__dirname}/scripts/jest/quiet-logs.ts`],
 });
 
 const config: Config = {
