@@ -11,3 +11,4 @@ export { InMemoryTenantStore } from '../stores/tenants/memory';
 export { InMemoryDomainStore } from '../stores/domains/memory';
 export { lambdaContext, invokeHttp } from './lambda';
 export { queueMessage, queueRecord } from './send-records';
+export { listenOnLoopback, silentServer, type LoopbackServer } from './loopback';

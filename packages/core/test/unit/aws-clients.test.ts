@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Socket } from 'node:net';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { classifyError } from '../../src';
+import { listenOnLoopback, silentServer } from '../../src/testing';
 import {
   createDynamoDocumentClient,
   createS3Client,
@@ -12,25 +12,6 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   LOCAL_CREDENTIALS,
 } from '../../src/aws';
-
-/** Listens on a free loopback port; resolves with its URL and a close that also ends open sockets. */
-async function listen(server: ReturnType<typeof createServer> | ReturnType<typeof createHttpServer>) {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('AWS client factories', () => {
   it('use the endpoint and static test credentials for the local cloud', async () => {
@@ -70,7 +51,7 @@ describe('AWS client factories', () => {
 
   it('give every request a timeout: a request that gets no answer ends as a transient TimeoutError', async () => {
     // The server reads the request and never answers: only the client's timeout can end the call.
-    const silent = await listen(createServer((socket) => void socket.on('data', () => undefined)));
+    const silent = await silentServer();
     const sqs = createSqsClient({
       region: 'us-east-1',
       endpoint: silent.url,
@@ -85,7 +66,7 @@ describe('AWS client factories', () => {
   });
 
   it('use the default request and connection timeouts, as errors rather than warnings', async () => {
-    const answering = await listen(
+    const answering = await listenOnLoopback(
       createHttpServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
         res.end('{"QueueUrls":[]}');

@@ -1,5 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { createSesV2Client } from '@mailroom/core/aws';
+import { silentServer, type LoopbackServer } from '@mailroom/core/testing';
 import { SendGridProvider } from '../../src/providers/sendgrid';
 import { SesProvider } from '../../src/providers/ses';
 import { ByteBudget } from '../../src/send/byte-budget';
@@ -7,36 +7,13 @@ import { RetryLaterError, sendMessage } from '../../src/send-message';
 import { queueMessage, record } from '../support/cloud';
 import { twins, type Twins } from '../support/twins';
 
-/**
- * A provider endpoint that accepts connections and reads requests but never answers: every call made to
- * it ends by its client's timeout, whatever the machine's load (no race: there is no answer to win).
- */
-async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const TIMEOUT_MS = 100;
 
 const lockOf = (t: Twins, id: string) =>
   t.lock.view().acquire({ tenantId: 'acme', idempotencyKey: id }, { leaseMs: 1, now: t.clock.now() });
 
 describe('a provider call that times out (the provider may have the mail)', () => {
-  let silent: Awaited<ReturnType<typeof silentServer>>;
+  let silent: LoopbackServer;
   let t: Twins;
   beforeAll(async () => {
     silent = await silentServer();
