@@ -10,19 +10,17 @@ export class SendQueue {
 
   /** `delaySeconds` (0–900) keeps the record out of sight that long (a tenant share's wait). */
   async enqueue(message: SendQueueMessage, delaySeconds?: number): Promise<void> {
+    await this.requeue(JSON.stringify(message), delaySeconds);
+  }
+
+  /** A record's body as it stands (a copy waiting for the budget), delivered after `delaySeconds` (0–900). */
+  async requeue(body: string, delaySeconds?: number): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(message),
+        MessageBody: body,
         ...(delaySeconds && { DelaySeconds: delaySeconds }),
       }),
-    );
-  }
-
-  /** A copy of a record, delivered after `delaySeconds` (0–900). */
-  async requeue(body: string, delaySeconds: number): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body, DelaySeconds: delaySeconds }),
     );
   }
 

@@ -1,11 +1,9 @@
 import type { SendQueueMessage } from '@mailroom/core';
 import type { ProviderName } from '../providers/port';
 import type { SendBudgetExhaustedError } from '../rate/budget';
+import { MAX_DELAY_SECONDS } from '../rate/tenant-share';
 import { lockKeyOf, type SendDeps, type SendOutcome, type SendRecord } from './deps';
 import { persist } from './persist';
-
-/** SQS's longest DelaySeconds (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html). */
-const MAX_DELAY_SECONDS = 900;
 
 /**
  * No budget for the mail now (no slot within the wait bound, or the 24-hour quota spent): it waits on the
