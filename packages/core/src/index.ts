@@ -145,6 +145,30 @@ export type {
   DomainUpdate,
   DomainPage,
 } from './stores/domains/port';
+export type { RouteStore, InboundRoute, NewRoute } from './stores/routes/port';
+export { INBOUND_STATUSES } from './stores/inbound/port';
+export type {
+  InboundStore,
+  InboundRecord,
+  InboundStatus,
+  InboundAttachment,
+  InboundDsn,
+  InboundFilter,
+  InboundPage,
+  InboundUpdate,
+  NewInbound,
+  Verdicts,
+  VerdictStatus,
+} from './stores/inbound/port';
+export {
+  RoutePatternSchema,
+  RouteDestinationSchema,
+  VerdictNameSchema,
+  VERDICTS,
+  routePatternsFor,
+} from './schemas/route';
+export type { RouteDestination, VerdictName } from './schemas/route';
+export * from './webhooks';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';
 export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';
