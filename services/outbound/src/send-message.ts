@@ -5,6 +5,7 @@ import {
   lockKeyOf,
   nowOf,
   RetryLaterError,
+  sleepOf,
   type SendDeps,
   type SendOutcome,
   type SendRecord,
@@ -46,13 +47,12 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
   // Over its tenant's share: a copy waits on the queue (rate/tenant-share.ts), this record is consumed.
   const share = { tenant: { tenantId: message.tenantId, ...tenant }, provider: providerName };
   const now = nowOf(deps);
-  if (
-    await deferOverShare(
-      { ...share, message: parsed.message, receiveCount: record.receiveCount, now },
-      deps.tenantShare,
-    )
-  )
-    return 'deferred';
+  const shared = await deferOverShare(
+    { ...share, message: parsed.message, receiveCount: record.receiveCount, now },
+    deps.tenantShare,
+  );
+  if (shared.deferred) return 'deferred';
+  if (shared.waitMs > 0) await sleepOf(deps)(shared.waitMs);
   const lockKey = lockKeyOf(message);
   const recipients = recipientsOf(message);
   // Three independent round trips at once: record the message if it came straight from the queue,
