@@ -273,22 +273,6 @@ export async function deferOverShare(
   return { deferred: true };
 }
 
-/**
- * The queue body without the fields Mailroom puts on a copy that waited on the queue (`shareSlotAt` here,
- * `attemptsUsed` here and in send/budget-wait.ts), and the record's receive count with the attempts its
- * earlier copies used (so the retry policy and the DLQ bound see every attempt).
- */
-export function unwrapShareFields<R extends { receiveCount: number }>(
-  queued: SendQueueMessage,
-  record: R,
-): { message: SendQueueMessage; record: R } {
-  const { shareSlotAt: _slot, attemptsUsed = 0, ...message } = queued;
-  return {
-    message,
-    record: attemptsUsed > 0 ? { ...record, receiveCount: record.receiveCount + attemptsUsed } : record,
-  };
-}
-
 const TENANT_TTL_MS = 60_000;
 
 /**
