@@ -1,4 +1,6 @@
+import { listenOnLoopback } from '@mailroom/core/testing';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@mailroom/local';
@@ -347,6 +349,33 @@ describe('pnpm lake:query', () => {
     expect(code).toBe(1);
     expect(err).toBe(
       `lake:query: No lake data in ${join(tmp, 'none')}: no object under provider=<p>/year=YYYY/month=MM/day=DD/hour=HH/.`,
+    );
+  });
+});
+
+describe('pnpm lake:query without --lake', () => {
+  it('exits 1 naming the local cloud when its S3 does not answer', async () => {
+    const s3 = await listenOnLoopback(
+      createServer((_req, res) => {
+        res.statusCode = 503;
+        res.end();
+      }),
+    );
+    const err: string[] = [];
+    try {
+      const code = await lakeQueryCli(['daily-counts', '--param', 'year=2026', '--param', 'month=12'], {
+        out: () => {},
+        err: (t) => err.push(t),
+        root: repoRoot(__dirname),
+        env: { MAILROOM_AWS_ENDPOINT: s3.url },
+        catalog: async () => catalog,
+      });
+      expect(code).toBe(1);
+    } finally {
+      await s3.close();
+    }
+    expect(err.join('\n')).toMatch(
+      /^lake:query: Cannot list the lake bucket mailroom-events-local-lake-000000000000 on the local cloud's S3 \(.*\)\. Start it with `pnpm dev`, or pass --lake <dir>\.$/,
     );
   });
 });

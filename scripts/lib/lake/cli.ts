@@ -57,7 +57,9 @@ const describe = (catalog: LakeCatalog): string =>
 
 /** Returns the exit code: 0, or 1 after printing why. */
 export async function lakeQueryCli(argv: string[], io: CliIo): Promise<number> {
-  const awsEndpoint = `http://localhost:${io.env[portEnvName('aws')] || DEFAULT_PORTS.aws}`;
+  // The local cloud's S3: where it tells services it is, else its port (docs/contract.md).
+  const awsEndpoint =
+    io.env.MAILROOM_AWS_ENDPOINT || `http://localhost:${io.env[portEnvName('aws')] || DEFAULT_PORTS.aws}`;
   const loadCatalog = io.catalog ?? ((endpoint: string) => loadLakeCatalog(io.root, endpoint));
   let tmp: string | undefined;
   try {
