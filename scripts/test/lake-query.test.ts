@@ -204,6 +204,22 @@ describe('named queries on the local lake', () => {
     const { rows } = await runNamedQuery(catalog, 'message-history', { message_id: 'nope' }, lake);
     expect(rows).toEqual([]);
   });
+
+  it('reads a line that is not a JSON object as NULLs, as ignore.malformed.json does on Athena', async () => {
+    const dir = writeLake(join(tmp, 'malformed'), [
+      {
+        provider: 'ses',
+        hour: '2026-12-01T00',
+        records: [sesEvent('send', acme('B1'), '2026-12-01T00:00:00.000Z', '')],
+        rawLines: ['not json', '[1, 2]', '42'],
+      },
+    ]);
+    const { rows } = await runNamedQuery(catalog, 'daily-counts', december, dir);
+    expect(rows.map((r) => [r.day, r.tenant, r.event_type, r.events])).toEqual([
+      [1, 'acme', 'processed', 1],
+      [1, null, null, 3],
+    ]);
+  });
 });
 
 describe('what is refused', () => {
