@@ -1,4 +1,4 @@
-import { listenOnLoopback } from '@mailroom/core/testing';
+import { listenOnLoopback, type LoopbackServer } from '@mailroom/core/testing';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -370,27 +370,45 @@ describe('pnpm lake:query', () => {
 });
 
 describe('pnpm lake:query without --lake', () => {
-  it('exits 1 naming the local cloud when its S3 does not answer', async () => {
-    const s3 = await listenOnLoopback(
+  let s3: LoopbackServer;
+  let requests = 0;
+  beforeAll(async () => {
+    s3 = await listenOnLoopback(
       createServer((_req, res) => {
+        requests++;
         res.statusCode = 503;
         res.end();
       }),
     );
+  });
+  afterAll(() => s3?.close());
+
+  const cli = async (...argv: string[]) => {
     const err: string[] = [];
-    try {
-      const code = await lakeQueryCli(['daily-counts', '--param', 'year=2026', '--param', 'month=12'], {
-        out: () => {},
-        err: (t) => err.push(t),
-        root: repoRoot(__dirname),
-        env: { MAILROOM_AWS_ENDPOINT: s3.url },
-        catalog: async () => catalog,
-      });
-      expect(code).toBe(1);
-    } finally {
-      await s3.close();
-    }
-    expect(err.join('\n')).toMatch(
+    const code = await lakeQueryCli(argv, {
+      out: () => {},
+      err: (t) => err.push(t),
+      root: repoRoot(__dirname),
+      env: { MAILROOM_AWS_ENDPOINT: s3.url },
+      catalog: async () => catalog,
+    });
+    return { code, err: err.join('\n') };
+  };
+
+  it('refuses an unknown query or a missing parameter before asking S3', async () => {
+    const before = requests;
+    expect(await cli('nope')).toEqual({ code: 1, err: expect.stringContaining('No named query "nope"') });
+    expect(await cli('message-history')).toEqual({
+      code: 1,
+      err: expect.stringContaining('Missing parameter message_id'),
+    });
+    expect(requests).toBe(before);
+  });
+
+  it('exits 1 naming the local cloud when its S3 does not answer', async () => {
+    const { code, err } = await cli('daily-counts', '--param', 'year=2026', '--param', 'month=12');
+    expect(code).toBe(1);
+    expect(err).toMatch(
       /^lake:query: Cannot list the lake bucket mailroom-events-local-lake-000000000000 on the local cloud's S3 \(.*\)\. Start it with `pnpm dev`, or pass --lake <dir>\.$/,
     );
   });

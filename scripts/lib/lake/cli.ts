@@ -12,7 +12,7 @@ import type { LakeCatalog } from './catalog';
 import { EmptyLakeError, LakeQueryError, UsageError } from './errors';
 import { formatTable } from './format';
 import { copyLake } from './local-lake';
-import { paramNames, runNamedQuery } from './run-query';
+import { checkParams, findQuery, paramNames, runNamedQuery } from './run-query';
 import { loadLakeCatalog } from './stack';
 
 export interface CliIo {
@@ -88,6 +88,8 @@ export async function lakeQueryCli(argv: string[], io: CliIo): Promise<number> {
     if (extra.length) throw new UsageError(`One query at a time: ${extra.join(' ')} is extra`);
     const params = parseParams(args.values.param);
     const catalog = await loadCatalog(awsEndpoint);
+    // Refused before the lake is copied: a typo should not wait for, or hide behind, the local cloud.
+    checkParams(findQuery(catalog, name), params);
     let lakeDir = args.values.lake;
     if (lakeDir === undefined) {
       tmp = await mkdtemp(join(tmpdir(), 'mailroom-lake-'));
