@@ -5,7 +5,7 @@ export { DEFAULT_PORTS, SERVICE_NAMES, portEnvName, PortError } from './ports';
 export type { Ports, PortName, ServiceName, TakenPort } from './ports';
 export { findHolder, killCommand, stopHolders } from './holders';
 export type { PortHolder } from './holders';
-export { DEV_SENDGRID_API_KEY, LOCAL_REGION } from './env';
+export { DEV_SENDGRID_API_KEY, LOCAL_REGION, printEnv } from './env';
 export type { Endpoints } from './parts';
 export { DEV_DOMAINS, DEV_ROUTES, DEV_SCOPES, DEV_TENANTS } from './seed';
 export { parseFaults, FaultsSyntaxError } from './faults';
