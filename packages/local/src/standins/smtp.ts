@@ -175,6 +175,8 @@ export async function startSmtpIngress(options: SmtpIngressOptions): Promise<Smt
     disabledCommands: ['AUTH', 'STARTTLS'],
     disableReverseLookup: true,
     logger: false,
+    // Stopping the cloud must not wait on an idle client (smtp-server waits 30 s by default).
+    closeTimeout: 1_000,
     onRcptTo(address, _session, callback) {
       accepts(address.address).then(
         (ok) =>
