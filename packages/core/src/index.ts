@@ -186,3 +186,5 @@ export type {
   WebhookEndpointStore,
   FailureRecorded,
 } from './stores/webhooks/port';
+export { webhookSecretName, generateWebhookSecret } from './stores/webhooks/secrets';
+export type { WebhookSecrets } from './stores/webhooks/secrets';

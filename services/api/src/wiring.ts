@@ -1,7 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lazyDeps } from '@mailroom/core';
-import { createDynamoDocumentClient, DynamoMessageStore, DynamoTenantStore } from '@mailroom/core/aws';
+import {
+  createDynamoDocumentClient,
+  createSsmClient,
+  DynamoMessageStore,
+  DynamoTenantStore,
+  DynamoWebhookEndpointStore,
+  SsmWebhookSecrets,
+} from '@mailroom/core/aws';
 import { httpStack } from '@mailroom/core/http';
 import { apiConfig } from './config';
 
@@ -18,6 +25,14 @@ export const apiDeps = lazyDeps(() => {
   return {
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    webhooks: {
+      endpoints: new DynamoWebhookEndpointStore(doc, config.MAILROOM_TENANTS_TABLE),
+      secrets: new SsmWebhookSecrets(
+        createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+      ),
+      secretsPrefix: config.MAILROOM_WEBHOOK_SECRETS_PREFIX,
+      allowLocalHttp: config.MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP,
+    },
   };
 });
 

@@ -26,3 +26,4 @@ export { DynamoDomainStore } from '../stores/domains/dynamo';
 export { DynamoRouteStore } from '../stores/routes/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';
 export { DynamoWebhookEndpointStore } from '../stores/webhooks/dynamo';
+export { SsmWebhookSecrets } from '../stores/webhooks/secrets-ssm';
