@@ -179,3 +179,18 @@ export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './store
 export { tenantIdOfKeyId } from './stores/tenants/items';
 export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';
 export type { Principal } from './stores/tenants/api-keys';
+export {
+  MAX_WEBHOOK_ENDPOINTS,
+  DISABLE_AFTER_FAILURES,
+  DISABLE_AFTER_HOURS,
+  WebhookLimitError,
+} from './stores/webhooks/port';
+export type {
+  WebhookEndpoint,
+  WebhookEndpointStatus,
+  NewWebhookEndpoint,
+  WebhookEndpointStore,
+  FailureRecorded,
+} from './stores/webhooks/port';
+export { webhookSecretName, generateWebhookSecret } from './stores/webhooks/secrets';
+export type { WebhookSecrets } from './stores/webhooks/secrets';

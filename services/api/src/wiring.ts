@@ -3,9 +3,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lazyDeps } from '@mailroom/core';
 import {
   createDynamoDocumentClient,
+  createSsmClient,
   DynamoCounters,
   DynamoMessageStore,
   DynamoTenantStore,
+  DynamoWebhookEndpointStore,
+  SsmWebhookSecrets,
 } from '@mailroom/core/aws';
 import { httpStack } from '@mailroom/core/http';
 import { apiConfig } from './config';
@@ -24,6 +27,14 @@ export const apiDeps = lazyDeps(() => {
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     counters: new DynamoCounters(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    webhooks: {
+      endpoints: new DynamoWebhookEndpointStore(doc, config.MAILROOM_TENANTS_TABLE),
+      secrets: new SsmWebhookSecrets(
+        createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+      ),
+      secretsPrefix: config.MAILROOM_WEBHOOK_SECRETS_PREFIX,
+      allowLocalHttp: config.MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP,
+    },
   };
 });
 

@@ -25,3 +25,5 @@ export { DynamoTenantStore } from '../stores/tenants/dynamo';
 export { DynamoDomainStore } from '../stores/domains/dynamo';
 export { DynamoRouteStore } from '../stores/routes/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';
+export { DynamoWebhookEndpointStore } from '../stores/webhooks/dynamo';
+export { SsmWebhookSecrets } from '../stores/webhooks/secrets-ssm';

@@ -13,3 +13,5 @@ export { InMemoryRouteStore } from '../stores/routes/memory';
 export { lambdaContext, invokeHttp } from './lambda';
 export { queueMessage, queueRecord } from './send-records';
 export { listenOnLoopback, silentServer, type LoopbackServer } from './loopback';
+export { InMemoryWebhookEndpointStore } from '../stores/webhooks/memory';
+export { InMemoryWebhookSecrets } from '../stores/webhooks/secrets-memory';

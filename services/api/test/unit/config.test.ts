@@ -1,0 +1,33 @@
+import { ConfigError, parseEnv } from '@mailroom/core';
+import { ApiEnvSchema } from '../../src/config';
+
+const base = {
+  MAILROOM_MESSAGES_TABLE: 'm',
+  MAILROOM_TENANTS_TABLE: 't',
+  MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/prod/webhooks',
+};
+
+describe('api config', () => {
+  it('refuses plain-http webhooks outside the local cloud', () => {
+    expect(() =>
+      parseEnv(ApiEnvSchema, { ...base, MAILROOM_STAGE: 'prod', MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP: 'true' }),
+    ).toThrow(ConfigError);
+    expect(
+      parseEnv(ApiEnvSchema, { ...base, MAILROOM_STAGE: 'local', MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP: 'true' })
+        .MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP,
+    ).toBe(true);
+    expect(
+      parseEnv(ApiEnvSchema, { ...base, MAILROOM_STAGE: 'prod' }).MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP,
+    ).toBe(false);
+  });
+
+  it('names a missing or malformed secrets prefix', () => {
+    expect(() =>
+      parseEnv(ApiEnvSchema, { ...base, MAILROOM_STAGE: 'prod', MAILROOM_WEBHOOK_SECRETS_PREFIX: 'x/' }),
+    ).toThrow(/MAILROOM_WEBHOOK_SECRETS_PREFIX/);
+    const { MAILROOM_WEBHOOK_SECRETS_PREFIX: _, ...without } = base;
+    expect(() => parseEnv(ApiEnvSchema, { ...without, MAILROOM_STAGE: 'prod' })).toThrow(
+      'MAILROOM_WEBHOOK_SECRETS_PREFIX is required',
+    );
+  });
+});
