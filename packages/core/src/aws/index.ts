@@ -13,6 +13,7 @@ export {
 } from './clients';
 export type { AwsClientOptions, S3ClientOptions } from './clients';
 export { isConditionFailure, cancellationCodes } from './dynamo-errors';
+export { cursorKey } from './cursor-key';
 
 export { DynamoDedupeLock } from '../dedupe/dynamo';
 export type { DynamoDedupeLockOptions } from '../dedupe/dynamo';
