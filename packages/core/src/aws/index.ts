@@ -25,4 +25,5 @@ export { S3RequestStore } from '../stores/requests/s3';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
 export { DynamoDomainStore } from '../stores/domains/dynamo';
 export { DynamoRouteStore } from '../stores/routes/dynamo';
+export { DynamoInboundStore } from '../stores/inbound/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';
