@@ -186,6 +186,8 @@ export {
   routePatternsFor,
 } from './schemas/route';
 export type { RouteDestination, VerdictName } from './schemas/route';
+export { InboundRetryMessageSchema } from './schemas/inbound-queue';
+export type { InboundRetryMessage } from './schemas/inbound-queue';
 export * from './webhooks';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';
