@@ -115,10 +115,11 @@ describe('/v1/inbound handlers', () => {
     const processed = await storedMail(deps.inbound, 'acme');
     expect(answer(await retry(failed.id))).toEqual({
       status: 202,
-      body: { id: failed.id, status: 'failed', retry: 'queued' },
+      body: { id: failed.id, status: 'received' },
     });
-    expect(deps.requeued).toEqual([{ kind: 'retry', id: failed.id }]);
+    expect(deps.requeued).toEqual([{ type: 'mailroom.inbound.retry', id: failed.id }]);
     expect(codeOf(await retry(processed.id))).toEqual([409, 'RESOURCE.CONFLICT']);
+    expect(codeOf(await retry(failed.id))).toEqual([409, 'RESOURCE.CONFLICT']);
     expect(codeOf(await retry(failed.id, keys.globex))).toEqual([404, 'RESOURCE.NOT_FOUND']);
     expect(codeOf(await retry('nope'))).toEqual([404, 'RESOURCE.NOT_FOUND']);
     expect(deps.requeued).toHaveLength(1);

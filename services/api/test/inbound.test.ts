@@ -173,17 +173,29 @@ describe('inbound use cases', () => {
   });
 
   describe('POST /v1/inbound/{id}/retry', () => {
-    it('puts failed mail back on the inbound queue for the process function', async () => {
+    const order = (id: string) => ({ type: 'mailroom.inbound.retry', id });
+
+    it('moves failed mail back to received and puts a retry order on the inbound queue', async () => {
       const mail = await storedMail(deps.inbound, 'acme', {
         status: 'failed',
         reason: 'webhook answered 503',
       });
-      await expect(retryInbound('acme', mail.id, deps)).resolves.toEqual({
-        id: mail.id,
-        status: 'failed',
-        retry: 'queued',
+      await expect(retryInbound('acme', mail.id, deps)).resolves.toEqual({ id: mail.id, status: 'received' });
+      expect(deps.requeued).toEqual([order(mail.id)]);
+      await expect(deps.inbound.load(mail.id)).resolves.toMatchObject({ status: 'received' });
+    });
+
+    it('lets one of two concurrent retries win; the other is a 409', async () => {
+      const mail = await storedMail(deps.inbound, 'acme', { status: 'failed' });
+      const results = await Promise.allSettled([
+        retryInbound('acme', mail.id, deps),
+        retryInbound('acme', mail.id, deps),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+        reason: expect.any(ConflictError),
       });
-      expect(deps.requeued).toEqual([{ kind: 'retry', id: mail.id }]);
+      expect(deps.requeued).toEqual([order(mail.id)]);
     });
 
     it.each(['received', 'processed', 'rejected'] as const)(
@@ -204,12 +216,13 @@ describe('inbound use cases', () => {
       expect(deps.requeued).toEqual([]);
     });
 
-    it('fails without answering 202 when the queue refuses the message', async () => {
+    it('leaves the mail failed, to be retried again, when the queue refuses the order', async () => {
       const mail = await storedMail(deps.inbound, 'acme', { status: 'failed' });
       deps.requeue = async () => {
         throw new Error('SQS unavailable');
       };
       await expect(retryInbound('acme', mail.id, deps)).rejects.toThrow('SQS unavailable');
+      await expect(deps.inbound.load(mail.id)).resolves.toMatchObject({ status: 'failed' });
     });
   });
 });

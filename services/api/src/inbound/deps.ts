@@ -14,7 +14,7 @@ export interface ParsedMail {
 
 /** What the `/v1/inbound` use cases need; wiring.ts builds the real ones. */
 export interface InboundApiDeps {
-  inbound: Pick<InboundStore, 'get' | 'list'>;
+  inbound: Pick<InboundStore, 'get' | 'list' | 'update'>;
   parsed: ParsedMail;
   cursors: Cursors;
   /** Puts a retry request on the inbound queue, for the `process` function. */
