@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, parseOrThrow, ValidationError } from '@mailroom/core';
-import { getInbound } from '../src/inbound/get-inbound';
+import { getInbound, MAX_INLINE_BODY_BYTES } from '../src/inbound/get-inbound';
 import { listInbound, ListInboundQuerySchema } from '../src/inbound/list-inbound';
 import { retryInbound } from '../src/inbound/retry-inbound';
 import { inboundTestDeps, storedMail, type TestInboundDeps } from './support/inbound';
@@ -127,6 +127,7 @@ describe('inbound use cases', () => {
         route: '*@in.acme.localhost',
         text: 'Hi',
         html: '<p>Hi</p>',
+        bodiesUrl: null,
         attachments: [
           {
             filename: '請求書.pdf',
@@ -149,11 +150,30 @@ describe('inbound use cases', () => {
         'route',
         'text',
         'html',
+        'bodiesUrl',
         'attachments',
         'verdicts',
         'linkedMessageId',
         'dsn',
       ]);
+    });
+
+    it('answers bodies too large for a Lambda answer as a download URL of the parsed JSON instead', async () => {
+      const mail = await storedMail(deps.inbound, 'acme');
+      const html = `<img src="data:image/png;base64,${'A'.repeat(MAX_INLINE_BODY_BYTES)}">`;
+      deps.parsed.objects.set(mail.parsedKey!, { text: 'Hi', html });
+      await expect(getInbound('acme', mail.id, deps)).resolves.toMatchObject({
+        text: null,
+        html: null,
+        bodiesUrl: expect.stringMatching(
+          /^https:\/\/receipts\.test\/parsed\/.*\/message\.json\?name=message\.json/,
+        ),
+      });
+      deps.parsed.objects.set(mail.parsedKey!, {
+        text: 'Hi',
+        html: html.slice(0, MAX_INLINE_BODY_BYTES - 100),
+      });
+      await expect(getInbound('acme', mail.id, deps)).resolves.toMatchObject({ text: 'Hi', bodiesUrl: null });
     });
 
     it('answers null bodies for mail not parsed, or whose parsed object is gone', async () => {
