@@ -58,3 +58,41 @@ export const awsTargets = (env: AwsEnv): { default: AwsTarget; dynamodb: AwsTarg
     ses: target(env.MAILROOM_SES_ENDPOINT),
   };
 };
+
+/** Cursor keys shorter than this are refused: an HMAC key should carry at least 256 bits of secret. */
+export const MIN_CURSOR_KEY_LENGTH = 32;
+
+const parameterName = z
+  .string()
+  .regex(/^\/[\w.\-/]*[^/]$/, { error: 'must start with / and not end with /' });
+
+/**
+ * Where the list cursor key comes from (docs/api-lists.md): deployed, a SecureString parameter's name;
+ * locally, the key itself. Spread into a service's env schema and check it with `cursorKeyIssues`.
+ */
+export const CursorEnvSchema = z.object({
+  /** The SecureString holding the key: `/mailroom/<stage>/cursor-key` (serverless.yml). */
+  MAILROOM_CURSOR_KEY_PARAMETER: parameterName.optional(),
+  /** Local cloud only: the key itself (the local cloud hands services a fixed dev key). */
+  MAILROOM_CURSOR_KEY: z
+    .string()
+    .min(MIN_CURSOR_KEY_LENGTH, { error: `must be at least ${MIN_CURSOR_KEY_LENGTH} characters` })
+    .optional(),
+});
+
+/**
+ * For a `superRefine`: a deployed stage (any `MAILROOM_STAGE` but `local`) takes the key from Parameter
+ * Store only, never from the environment, where it would sit in the Lambda configuration.
+ */
+export const cursorKeyIssues = (
+  env: { MAILROOM_STAGE: string; MAILROOM_CURSOR_KEY?: string | undefined },
+  ctx: z.RefinementCtx,
+): void => {
+  if (env.MAILROOM_STAGE !== 'local' && env.MAILROOM_CURSOR_KEY !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MAILROOM_CURSOR_KEY'],
+      message: 'is for the local cloud only; deployed, the key is read from MAILROOM_CURSOR_KEY_PARAMETER',
+    });
+  }
+};

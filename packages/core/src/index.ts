@@ -113,9 +113,27 @@ export { DEFAULT_LOCK_TTL_SECONDS, lockPk, LOCK_SK } from './dedupe/port';
 export type { DedupeLock, DedupeKey, AcquireOptions, AcquireResult, JoinableCompletion } from './dedupe/port';
 
 export { newId, isId, idTime } from './ids';
+
+export {
+  LIST_LIMIT,
+  MAX_CURSOR_LENGTH,
+  LimitSchema,
+  CursorParamSchema,
+  listQuerySchema,
+} from './lists/limit';
+export type { ListPage } from './lists/limit';
+export { Cursors } from './lists/cursor';
+export type { CursorScope, CursorKeySource } from './lists/cursor';
 export { lazyDeps } from './deps';
 
-export { parseEnv, AwsEnvSchema, awsTargets } from './config';
+export {
+  parseEnv,
+  AwsEnvSchema,
+  awsTargets,
+  CursorEnvSchema,
+  cursorKeyIssues,
+  MIN_CURSOR_KEY_LENGTH,
+} from './config';
 export type { AwsEnv, AwsTarget } from './config';
 
 // Store ports: what use cases depend on. Adapters: '@mailroom/core/aws'; in-memory doubles: '@mailroom/core/testing'.
@@ -174,6 +192,8 @@ export {
   routePatternsFor,
 } from './schemas/route';
 export type { RouteDestination, VerdictName } from './schemas/route';
+export { InboundRetryMessageSchema } from './schemas/inbound-queue';
+export type { InboundRetryMessage } from './schemas/inbound-queue';
 export * from './webhooks';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';

@@ -6,6 +6,8 @@ export const LOCAL_REGION = 'us-east-1';
  * created with it (`POST /v3/api_keys`, e.g. a tenant's own).
  */
 export const DEV_SENDGRID_API_KEY = 'SG.mailroom-local-dev-key';
+/** Handed to services as MAILROOM_CURSOR_KEY unless one is set: signs list cursors locally (docs/api-lists.md). */
+export const DEV_CURSOR_KEY = 'mailroom-local-dev-cursor-key-not-a-secret';
 
 /**
  * The env child processes inherit: the caller's (PATH, HOME…) without a test runner's marks —

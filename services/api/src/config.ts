@@ -1,12 +1,13 @@
-import { AwsEnvSchema, parseEnv } from '@mailroom/core';
+import { AwsEnvSchema, CursorEnvSchema, cursorKeyIssues, parseEnv } from '@mailroom/core';
 import { z } from 'zod';
 
 /** The api service's environment, parsed once at cold start; a missing value fails with its name. */
 export const ApiEnvSchema = AwsEnvSchema.extend({
+  /** `local` under the local cloud; anything else is a deployed stage. */
+  MAILROOM_STAGE: z.string().min(1),
   MAILROOM_MESSAGES_TABLE: z.string().min(1),
   MAILROOM_TENANTS_TABLE: z.string().min(1),
-  MAILROOM_STAGE: z.string().min(1),
-  /** Local cloud only: the Parameter Store stand-in. */
+  /** Local cloud only: the Parameter Store stand-in (webhook secrets, the cursor key's parameter). */
   MAILROOM_SSM_ENDPOINT: z.url().optional(),
   /** Where webhook signing secrets live in Parameter Store (`<prefix>/<tenantId>/<endpointId>`). */
   MAILROOM_WEBHOOK_SECRETS_PREFIX: z
@@ -17,6 +18,14 @@ export const ApiEnvSchema = AwsEnvSchema.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Owned by the inbound service (compose params `inboundTableName`, `receiptBucketName`, `inboundQueueUrl`). */
+  MAILROOM_INBOUND_TABLE: z.string().min(1),
+  MAILROOM_RECEIPT_BUCKET: z.string().min(1),
+  MAILROOM_INBOUND_QUEUE_URL: z.url(),
+  /** How long `GET /v1/inbound/{id}`'s attachment download URLs stay valid (at most an hour). */
+  MAILROOM_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /** List cursors (docs/api-lists.md): the key's parameter, or locally the key. */
+  ...CursorEnvSchema.shape,
 }).superRefine((env, ctx) => {
   if (env.MAILROOM_STAGE !== 'local' && env.MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP) {
     ctx.addIssue({
@@ -25,6 +34,7 @@ export const ApiEnvSchema = AwsEnvSchema.extend({
       message: 'is for the local cloud only; deployed, webhook URLs must be https',
     });
   }
+  cursorKeyIssues(env, ctx);
 });
 
 export type ApiConfig = z.infer<typeof ApiEnvSchema>;

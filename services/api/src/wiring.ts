@@ -1,17 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { lazyDeps } from '@mailroom/core';
+import { Cursors, lazyDeps } from '@mailroom/core';
 import {
   createDynamoDocumentClient,
+  createS3Client,
+  createSqsClient,
   createSsmClient,
+  cursorKey,
   DynamoCounters,
+  DynamoInboundStore,
   DynamoMessageStore,
   DynamoTenantStore,
   DynamoWebhookEndpointStore,
   SsmWebhookSecrets,
 } from '@mailroom/core/aws';
 import { httpStack } from '@mailroom/core/http';
+import { InboundQueue } from './adapters/inbound-queue';
+import { ReceiptBucket } from './adapters/receipt-bucket';
 import { apiConfig } from './config';
+import type { InboundApiDeps } from './inbound/deps';
 
 export const logger = new Logger({ serviceName: 'mailroom-api' });
 export const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-api' });
@@ -24,6 +31,7 @@ export const apiDeps = lazyDeps(() => {
     endpoint: config.MAILROOM_DYNAMODB_ENDPOINT,
   });
   return {
+    doc,
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     counters: new DynamoCounters(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
@@ -35,6 +43,27 @@ export const apiDeps = lazyDeps(() => {
       secretsPrefix: config.MAILROOM_WEBHOOK_SECRETS_PREFIX,
       allowLocalHttp: config.MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP,
     },
+  };
+});
+
+/** The `/v1/inbound` endpoints' deps: the inbound table, the receipt bucket, the inbound queue. */
+export const inboundDeps = lazyDeps(async (): Promise<InboundApiDeps> => {
+  const config = apiConfig();
+  const { doc } = await apiDeps();
+  const aws = { region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT };
+  const queue = new InboundQueue(createSqsClient(aws), config.MAILROOM_INBOUND_QUEUE_URL);
+  return {
+    inbound: new DynamoInboundStore(doc, config.MAILROOM_INBOUND_TABLE),
+    parsed: new ReceiptBucket(createS3Client(aws), config.MAILROOM_RECEIPT_BUCKET),
+    cursors: new Cursors(
+      cursorKey({
+        ssm: createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+        parameter: config.MAILROOM_CURSOR_KEY_PARAMETER,
+        localKey: config.MAILROOM_CURSOR_KEY,
+      }),
+    ),
+    requeue: (message) => queue.requeue(message),
+    downloadUrlSeconds: config.MAILROOM_DOWNLOAD_URL_SECONDS,
   };
 });
 

@@ -1,4 +1,4 @@
-import { AwsEnvSchema, parseEnv } from '@mailroom/core';
+import { AwsEnvSchema, CursorEnvSchema, cursorKeyIssues, parseEnv } from '@mailroom/core';
 import { z } from 'zod';
 
 const positive = z.coerce.number().positive();
@@ -98,7 +98,10 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(15_000).default(10_000),
   /** Unsent mail untouched this long is put back on the queue once, then failed (sweep-unsent.ts). */
   MAILROOM_UNSENT_AFTER_MINUTES: positive.default(60),
+  /** `GET /v1/domains` cursors (docs/api-lists.md): the key's parameter, or locally the key. */
+  ...CursorEnvSchema.shape,
 }).superRefine((env, ctx) => {
+  cursorKeyIssues(env, ctx);
   if (env.MAILROOM_STAGE === 'local') return;
   // A deployed stage talks to the real SendGrid, over TLS, with the key from Parameter Store.
   if (env.SENDGRID_API_BASE_URL !== undefined && !env.SENDGRID_API_BASE_URL.startsWith('https://')) {

@@ -1,13 +1,14 @@
 import { GetAccountCommand } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { lazyDeps } from '@mailroom/core';
+import { Cursors, lazyDeps } from '@mailroom/core';
 import {
   createDynamoDocumentClient,
   createS3Client,
   createSesV2Client,
   createSqsClient,
   createSsmClient,
+  cursorKey,
   DynamoDedupeLock,
   DynamoDomainStore,
   DynamoMessageStore,
@@ -95,6 +96,13 @@ export function createHttpDeps(
     stage: config.MAILROOM_STAGE,
     refreshAfterMs: config.MAILROOM_DOMAIN_REFRESH_SECONDS * 1000,
     logger,
+    cursors: new Cursors(
+      cursorKey({
+        ssm: createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+        parameter: config.MAILROOM_CURSOR_KEY_PARAMETER,
+        localKey: config.MAILROOM_CURSOR_KEY,
+      }),
+    ),
   };
   return {
     ...b,

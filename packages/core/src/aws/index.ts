@@ -13,6 +13,7 @@ export {
 } from './clients';
 export type { AwsClientOptions, S3ClientOptions } from './clients';
 export { isConditionFailure, cancellationCodes } from './dynamo-errors';
+export { cursorKey } from './cursor-key';
 
 export { DynamoDedupeLock } from '../dedupe/dynamo';
 export type { DynamoDedupeLockOptions } from '../dedupe/dynamo';
@@ -24,6 +25,7 @@ export { S3RequestStore } from '../stores/requests/s3';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
 export { DynamoDomainStore } from '../stores/domains/dynamo';
 export { DynamoRouteStore } from '../stores/routes/dynamo';
+export { DynamoInboundStore } from '../stores/inbound/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';
 export { DynamoWebhookEndpointStore } from '../stores/webhooks/dynamo';
 export { SsmWebhookSecrets } from '../stores/webhooks/secrets-ssm';

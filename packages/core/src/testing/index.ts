@@ -10,6 +10,7 @@ export { InMemoryRequestStore } from '../stores/requests/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
 export { InMemoryDomainStore } from '../stores/domains/memory';
 export { InMemoryRouteStore } from '../stores/routes/memory';
+export { InMemoryInboundStore } from '../stores/inbound/memory';
 export { lambdaContext, invokeHttp } from './lambda';
 export { queueMessage, queueRecord } from './send-records';
 export { listenOnLoopback, silentServer, type LoopbackServer } from './loopback';

@@ -28,6 +28,9 @@ describe('/v1/webhooks handlers', () => {
       MAILROOM_TENANTS_TABLE: cloud.outputs.outbound.TenantsTableName,
       MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/local/webhooks',
       MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
+      MAILROOM_INBOUND_TABLE: cloud.outputs.inbound.InboundTableName,
+      MAILROOM_RECEIPT_BUCKET: cloud.outputs.inbound.ReceiptBucketName,
+      MAILROOM_INBOUND_QUEUE_URL: cloud.outputs.inbound.InboundQueueUrl,
     });
     const load = async (fn: string) =>
       invokeHttp((await import(`../../src/functions/${fn}/handler`)).handler as never) as Handler;

@@ -5,6 +5,10 @@ const base = {
   MAILROOM_MESSAGES_TABLE: 'm',
   MAILROOM_TENANTS_TABLE: 't',
   MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/prod/webhooks',
+  MAILROOM_INBOUND_TABLE: 'i',
+  MAILROOM_RECEIPT_BUCKET: 'b',
+  MAILROOM_INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+  MAILROOM_CURSOR_KEY_PARAMETER: '/mailroom/prod/cursor-key',
 };
 
 describe('api config', () => {

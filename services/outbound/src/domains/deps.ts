@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DomainStore } from '@mailroom/core';
+import type { Cursors, DomainStore } from '@mailroom/core';
 import type { SesIdentities } from './identities';
 
 /** What the `/v1/domains` use cases need; wiring.ts builds the real ones. */
@@ -13,5 +13,7 @@ export interface DomainDeps {
   /** A pending domain is read again from SES at most this often by lists and by the accept check. */
   refreshAfterMs: number;
   logger: Pick<Logger, 'warn'>;
+  /** Signs and opens `GET /v1/domains` cursors. */
+  cursors: Cursors;
   now?: () => Date;
 }

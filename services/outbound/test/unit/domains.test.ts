@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, parseOrThrow, ValidationError } from '@mailroom/core';
+import { ConflictError, Cursors, NotFoundError, parseOrThrow, ValidationError } from '@mailroom/core';
 import { InMemoryDomainStore } from '@mailroom/core/testing';
 import { addDomain, AddDomainRequestSchema } from '../../src/domains/add-domain';
 import { deleteDomain } from '../../src/domains/delete-domain';
@@ -23,6 +23,7 @@ describe('sending domain use cases', () => {
       region: 'eu-west-1',
       stage: 'prod',
       refreshAfterMs: 60_000,
+      cursors: new Cursors(async () => 'a-test-cursor-key-of-32-characters'),
       logger: { warn: (...args: unknown[]) => void warnings.push(args) },
       now,
     };
@@ -197,6 +198,18 @@ describe('sending domain use cases', () => {
         expect(() => parseOrThrow(ListDomainsQuerySchema, query)).toThrow(ValidationError);
       }
       await expect(list('acme', { cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it("refuses another tenant's cursor, and a cursor of another listing, with a 400", async () => {
+      for (const domain of ['a.test', 'b.test']) await add('acme', { domain });
+      for (const domain of ['c.test', 'd.test']) await add('globex', { domain });
+      const acme = (await list('acme', { limit: '1' })).nextCursor!;
+      await expect(list('globex', { limit: '1', cursor: acme })).rejects.toThrow(/another tenant/);
+      const other = await deps.cursors.next(
+        { list: 'GET /v1/inbound', tenantId: 'acme', filters: {} },
+        'a.test',
+      );
+      await expect(list('acme', { cursor: other! })).rejects.toThrow(/different query/);
     });
 
     it('reads pending domains again from SES once their status is older than refreshAfterMs', async () => {
