@@ -50,6 +50,8 @@ export class Deliveries {
   readonly delivered: DeliveredObject[] = [];
   private readonly buffers = new Map<string, Buffer_>();
   private readonly writing = new Set<Promise<void>>();
+  /** Each stream's last write: a stream's objects are written one after the other, in buffer order. */
+  private readonly lastWrite = new Map<string, Promise<void>>();
   private closing = false;
 
   constructor(
@@ -83,8 +85,10 @@ export class Deliveries {
     if (!buffer) return;
     this.buffers.delete(name);
     clearTimeout(buffer.timer);
-    const write = this.write(buffer).finally(() => this.writing.delete(write));
+    const previous = this.lastWrite.get(name) ?? Promise.resolve();
+    const write = previous.then(() => this.write(buffer)).finally(() => this.writing.delete(write));
     this.writing.add(write);
+    this.lastWrite.set(name, write);
   }
 
   /** Writes every buffer out and waits for every write; retries stop early. */
