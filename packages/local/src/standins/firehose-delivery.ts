@@ -6,6 +6,7 @@
  * Firehose retries S3 for up to a day; locally a few times, then it is logged and dropped.
  * https://docs.aws.amazon.com/firehose/latest/dev/basic-deliver.html
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -52,7 +53,8 @@ export class Deliveries {
   private readonly writing = new Set<Promise<void>>();
   /** Each stream's last write: a stream's objects are written one after the other, in buffer order. */
   private readonly lastWrite = new Map<string, Promise<void>>();
-  private closing = false;
+  /** Aborted on close: a retry's wait ends at once, and the next failure is the last. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly s3: S3Client,
@@ -93,7 +95,7 @@ export class Deliveries {
 
   /** Writes every buffer out and waits for every write; retries stop early. */
   async close(): Promise<void> {
-    this.closing = true;
+    this.closing.abort();
     for (const name of [...this.buffers.keys()]) this.flush(name);
     await Promise.all([...this.writing]);
   }
@@ -111,13 +113,15 @@ export class Deliveries {
         );
         return;
       } catch (e) {
-        if (attempt >= WRITE_ATTEMPTS || this.closing) {
+        if (attempt >= WRITE_ATTEMPTS || this.closing.signal.aborted) {
           this.logger.warn(
             `[firehose] ${stream.name}: ${records.length} records lost, S3 refused s3://${stream.bucket}/${key}: ${String(e)}`,
           );
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, this.retryBaseMs * 2 ** (attempt - 1)));
+        await sleep(this.retryBaseMs * 2 ** (attempt - 1), undefined, { signal: this.closing.signal }).catch(
+          () => undefined,
+        );
       }
     }
   }

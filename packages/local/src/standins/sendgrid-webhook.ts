@@ -8,6 +8,7 @@
  * https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook#retry-logic
  */
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger';
 import type { SendGridEvent } from './sendgrid-events';
 
@@ -48,7 +49,8 @@ export class EventWebhook {
   private pending: SendGridEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
-  private closing = false;
+  /** Aborted on close: a retry's wait ends at once. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: EventWebhookOptions) {}
 
@@ -62,7 +64,7 @@ export class EventWebhook {
   /** Posts what is pending, then waits for every batch; retries stop early. */
   async close(): Promise<void> {
     this.flush();
-    this.closing = true;
+    this.closing.abort();
     await this.chain;
   }
 
@@ -103,13 +105,13 @@ export class EventWebhook {
         outcome = `failed: ${String(e)}`;
       }
       const delay = delays[attempt];
-      if (delay === undefined || this.closing) {
+      if (delay === undefined || this.closing.signal.aborted) {
         this.options.logger.warn(
           `[sendgrid] ${batch.length} webhook events lost: ${this.options.url} ${outcome} ${attempt + 1} times`,
         );
         return;
       }
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, undefined, { signal: this.closing.signal }).catch(() => undefined);
     }
   }
 }

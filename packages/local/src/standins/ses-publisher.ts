@@ -4,6 +4,7 @@
  * record; locally a few tries with backoff, then the event is logged as lost.
  * https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
 import type { Logger } from '../logger';
 import type { SesConfigurationSets } from './ses-configuration-sets';
@@ -23,6 +24,8 @@ const TRIES = 5;
 export class SesPublisher {
   private readonly client: FirehoseClient;
   private chain: Promise<void> = Promise.resolve();
+  /** Aborted on close: a retry's wait ends at once, and the next failure is the last. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: SesPublisherOptions) {
     this.client = new FirehoseClient({
@@ -45,6 +48,7 @@ export class SesPublisher {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     await this.chain;
     this.client.destroy();
   }
@@ -55,13 +59,14 @@ export class SesPublisher {
         await this.client.send(new PutRecordCommand({ DeliveryStreamName: stream, Record: { Data: data } }));
         return;
       } catch (e) {
-        if (attempt >= TRIES) {
+        if (attempt >= TRIES || this.closing.signal.aborted) {
           this.options.logger.warn(
             `[ses] ${type} event lost: Firehose ${stream} did not take it: ${String(e)}`,
           );
           return;
         }
-        await new Promise((r) => setTimeout(r, (this.options.retryBaseMs ?? 200) * 2 ** (attempt - 1)));
+        const wait = (this.options.retryBaseMs ?? 200) * 2 ** (attempt - 1);
+        await sleep(wait, undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }
   }
