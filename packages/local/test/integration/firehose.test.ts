@@ -295,6 +295,19 @@ describe('Firehose stand-in (the real @aws-sdk/client-firehose against it)', () 
     });
   });
 
+  it('refuses a request body over what any Firehose call can carry with 413', async () => {
+    const answer = await fetch(`http://127.0.0.1:${standIn.port}/`, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'Firehose_20150804.PutRecordBatch',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: Buffer.alloc(9 * 1024 * 1024, 'a'),
+    });
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual(expect.objectContaining({ __type: 'InvalidArgumentException' }));
+  });
+
   it('writes as soon as a stream holds its buffer size, and what is left when it closes', async () => {
     // An interval no test waits for: only the size, then close(), can write.
     const patient = await startFirehoseStandIn({

@@ -18,12 +18,13 @@ import {
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  DeleteQueueCommand,
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startFauxqs } from '../../src/emulators/fauxqs';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { freePorts } from '../../src/ports';
 import type { Child } from '../../src/process';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../../src/standins/firehose';
@@ -52,6 +53,8 @@ describe('S3 event notifications through the local S3 path', () => {
   let firehose: FirehoseStandIn;
   let lakeUrl: string;
   let otherUrl: string;
+  const warnings: string[] = [];
+  const logger: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
 
   /** Receives until `count` messages came (or fails after a generous deadline), deleting them. */
   const receive = async (QueueUrl: string, count: number): Promise<unknown[]> => {
@@ -85,7 +88,7 @@ describe('S3 event notifications through the local S3 path', () => {
 
   beforeAll(async () => {
     const { aws } = await freePorts();
-    fauxqs = await startFauxqs(aws, region, silentLogger);
+    fauxqs = await startFauxqs(aws, region, logger);
     endpoint = `http://localhost:${aws}`;
     s3 = new S3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1 });
     sqs = new SQSClient({ region, endpoint, credentials });
@@ -338,5 +341,22 @@ describe('S3 event notifications through the local S3 path', () => {
     });
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain('<Code>MalformedXML</Code>');
+  });
+
+  it('warns, and keeps serving, when a queue it should notify is gone', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'orphan' }));
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'short-lived' }))).QueueUrl!;
+    await configure('orphan', [{ QueueArn: queueArn('short-lived'), Events: ['s3:ObjectCreated:*'] }]);
+    await receive(QueueUrl, 1); // the test event
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'orphan', Key: 'x', Body: 'x' }));
+    expect(put.ETag).toEqual(expect.any(String));
+    const until = Date.now() + 30_000;
+    while (!warnings.some((w) => w.includes('short-lived')) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(warnings.find((w) => w.includes('short-lived'))).toMatch(
+      /could not notify arn:aws:sqs:.*:short-lived/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { cloudEnv, endpointsFor } from '../../src/cloud-env';
 import { silentLogger } from '../../src/logger';
 import { PARTS } from '../../src/parts';
+import { bufferIntervalMs, FirehoseSettingsError } from '../../src/parts/firehose';
 import { definePart, nothingToStop, type AnyPart, type RunInfo } from '../../src/parts/part';
 import { startParts, type Shared } from '../../src/parts/run';
 import { noFaults } from '../../src/faults';
@@ -63,6 +64,16 @@ describe('the list of parts', () => {
         MAILROOM_FIREHOSE_PORT: '4573',
       }),
     );
+  });
+
+  it('buffers Firehose streams for MAILROOM_FIREHOSE_BUFFER_SECONDS, 1 s unless set, and refuses nonsense', () => {
+    expect(bufferIntervalMs({})).toBe(1000);
+    expect(bufferIntervalMs({ MAILROOM_FIREHOSE_BUFFER_SECONDS: '0.5' })).toBe(500);
+    for (const bad of ['0', '-1', 'soon', '901']) {
+      expect(() => bufferIntervalMs({ MAILROOM_FIREHOSE_BUFFER_SECONDS: bad })).toThrow(
+        FirehoseSettingsError,
+      );
+    }
   });
 
   it("hands the services the run's own SendGrid webhook key, as SendGrid shows it, unless the user set one", () => {

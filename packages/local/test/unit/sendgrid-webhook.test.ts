@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '../../src/logger';
 import { listen, readBody, type RunningServer } from '../../src/standins/http';
 import { startSendGridStandIn, type SendGridStandIn } from '../../src/standins/sendgrid';
 import type { SendGridEvent } from '../../src/standins/sendgrid-events';
-import { generateWebhookKeys, signBatch } from '../../src/standins/sendgrid-webhook';
+import { EventWebhook, generateWebhookKeys, signBatch } from '../../src/standins/sendgrid-webhook';
 
 interface Received {
   timestamp: string;
@@ -212,5 +212,24 @@ describe('SendGrid stand-in Event Webhook', () => {
     expect(sendgrid.webhook!.accepted.flat().filter((e) => e.mailroom_message_id === 'msg-refused')).toEqual(
       [],
     );
+  });
+
+  it('logs the events as lost when the endpoint cannot be reached at all', async () => {
+    const closed = await listen(() => undefined, 0, '127.0.0.1');
+    await closed.close(); // a port nothing listens on any more
+    const lost: string[] = [];
+    const webhook = new EventWebhook({
+      url: `http://127.0.0.1:${closed.port}/webhooks/sendgrid`,
+      keys,
+      logger: { ...silentLogger, warn: (m) => lost.push(m) },
+      retryDelaysMs: [10],
+      batchWindowMs: 1,
+    });
+    webhook.emit([{ event: 'processed', email: 'a@example.com', sg_event_id: 'x' }]);
+    const until = Date.now() + 30_000;
+    while (lost.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await webhook.close();
+    expect(lost).toEqual([expect.stringMatching(/1 webhook events lost: .* failed: .* 2 times$/)]);
+    expect(webhook.accepted).toEqual([]);
   });
 });
