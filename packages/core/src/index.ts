@@ -133,8 +133,14 @@ export type {
 export type { SuppressionStore } from './stores/suppression/port';
 export type { SeenEvents } from './stores/seen-events/port';
 export { SEEN_EVENT_TTL_SECONDS } from './stores/seen-events/port';
-export type { Counters, CounterDelta, CounterCounts, EventCounter } from './stores/counters/port';
-export { EVENT_COUNTERS } from './stores/counters/port';
+export type {
+  Counters,
+  CounterDelta,
+  CounterCounts,
+  EventCounter,
+  StatCounter,
+} from './stores/counters/port';
+export { EVENT_COUNTERS, STAT_COUNTERS } from './stores/counters/port';
 export type { RequestStore } from './stores/requests/port';
 export { requestKey } from './stores/requests/port';
 export type { TenantStore } from './stores/tenants/port';
@@ -145,6 +151,30 @@ export type {
   DomainUpdate,
   DomainPage,
 } from './stores/domains/port';
+export type { RouteStore, InboundRoute, NewRoute } from './stores/routes/port';
+export { INBOUND_STATUSES } from './stores/inbound/port';
+export type {
+  InboundStore,
+  InboundRecord,
+  InboundStatus,
+  InboundAttachment,
+  InboundDsn,
+  InboundFilter,
+  InboundPage,
+  InboundUpdate,
+  NewInbound,
+  Verdicts,
+  VerdictStatus,
+} from './stores/inbound/port';
+export {
+  RoutePatternSchema,
+  RouteDestinationSchema,
+  VerdictNameSchema,
+  VERDICTS,
+  routePatternsFor,
+} from './schemas/route';
+export type { RouteDestination, VerdictName } from './schemas/route';
+export * from './webhooks';
 export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
 export { tenantIdOfKeyId } from './stores/tenants/items';
 export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';

@@ -2,9 +2,13 @@
  * The dev tenants, keys, verified sending domains and inbound routes of docs/contract.md ("Dev tenants").
  * Idempotent: what exists is left as it is.
  */
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConflictError, type ApiScope } from '@mailroom/core';
-import { createDynamoDocumentClient, DynamoDomainStore, DynamoTenantStore } from '@mailroom/core/aws';
+import {
+  createDynamoDocumentClient,
+  DynamoDomainStore,
+  DynamoRouteStore,
+  DynamoTenantStore,
+} from '@mailroom/core/aws';
 import { DEV_DOMAINS, presetDkimTokens } from './dev-domains';
 
 export { DEV_DOMAINS } from './dev-domains';
@@ -15,10 +19,7 @@ export const DEV_TENANTS = [
 ] as const;
 export const DEV_SCOPES: readonly ApiScope[] = ['send', 'read', 'admin'];
 
-/**
- * The inbound route table is not designed yet; until it is, a route is
- * `pk = ROUTE#<pattern>, sk = ROUTE, { pattern, tenantId, destination: { type: 'store' } }`.
- */
+/** Store-only routes, written through the real route store. */
 export const DEV_ROUTES = [
   { pattern: '*@in.acme.localhost', tenantId: 'acme' },
   { pattern: '*@in.globex.localhost', tenantId: 'globex' },
@@ -35,7 +36,7 @@ const ignoreConflict = (e: unknown) => {
   if (!(e instanceof ConflictError)) throw e;
 };
 
-export async function seed(target: SeedTarget, dynamodb: DynamoDBClient): Promise<void> {
+export async function seed(target: SeedTarget): Promise<void> {
   const doc = createDynamoDocumentClient({ region: target.region, endpoint: target.dynamodbEndpoint });
   try {
     const tenants = new DynamoTenantStore(doc, target.tenantsTable);
@@ -57,21 +58,12 @@ export async function seed(target: SeedTarget, dynamodb: DynamoDBClient): Promis
         checkedAt: new Date().toISOString(),
       });
     }
+    const routes = new DynamoRouteStore(doc, target.inboundTable);
+    for (const { pattern, tenantId } of DEV_ROUTES) {
+      if (!(await routes.get(pattern)))
+        await routes.put({ pattern, tenantId, destination: { type: 'store' } });
+    }
   } finally {
     doc.destroy();
-  }
-  for (const { pattern, tenantId } of DEV_ROUTES) {
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: target.inboundTable,
-        Item: {
-          pk: { S: `ROUTE#${pattern}` },
-          sk: { S: 'ROUTE' },
-          pattern: { S: pattern },
-          tenantId: { S: tenantId },
-          destination: { M: { type: { S: 'store' } } },
-        },
-      }),
-    );
   }
 }

@@ -23,4 +23,5 @@ export { DynamoCounters } from '../stores/counters/dynamo';
 export { S3RequestStore } from '../stores/requests/s3';
 export { DynamoTenantStore } from '../stores/tenants/dynamo';
 export { DynamoDomainStore } from '../stores/domains/dynamo';
+export { DynamoRouteStore } from '../stores/routes/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';

@@ -9,6 +9,7 @@ export { InMemoryCounters } from '../stores/counters/memory';
 export { InMemoryRequestStore } from '../stores/requests/memory';
 export { InMemoryTenantStore } from '../stores/tenants/memory';
 export { InMemoryDomainStore } from '../stores/domains/memory';
+export { InMemoryRouteStore } from '../stores/routes/memory';
 export { lambdaContext, invokeHttp } from './lambda';
 export { queueMessage, queueRecord } from './send-records';
 export { listenOnLoopback, silentServer, type LoopbackServer } from './loopback';

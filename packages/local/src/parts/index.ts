@@ -7,18 +7,18 @@ import { dynamodbLocal } from './dynamodb-local';
 import { fauxqs } from './fauxqs';
 import { firehose } from './firehose';
 import type { Part } from './part';
-import { planned } from './planned';
 import { provisioning } from './provisioning';
 import { seeding } from './seed';
 import { sendgrid } from './sendgrid';
 import { serviceConfigs } from './service-configs';
 import { services } from './services';
 import { ses } from './ses';
+import { smtp } from './smtp';
 import { ssm } from './ssm';
 
 export const PARTS = [
   services,
-  planned,
+  smtp,
   ses,
   sendgrid,
   fauxqs,

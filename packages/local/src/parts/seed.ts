@@ -11,16 +11,13 @@ export const seeding = definePart({
   needs: [provisioning, dynamodbLocal],
   enabled: (options) => options.seed,
   async start({ get, endpointsOf }) {
-    const { resolvers, clients } = get(provisioning);
-    await seed(
-      {
-        region: LOCAL_REGION,
-        dynamodbEndpoint: endpointsOf(dynamodbLocal).dynamodbLocal,
-        tenantsTable: resolvers.outbound.nameOf('TenantsTable'),
-        inboundTable: resolvers.inbound.nameOf('InboundTable'),
-      },
-      clients.dynamodb,
-    );
+    const { resolvers } = get(provisioning);
+    await seed({
+      region: LOCAL_REGION,
+      dynamodbEndpoint: endpointsOf(dynamodbLocal).dynamodbLocal,
+      tenantsTable: resolvers.outbound.nameOf('TenantsTable'),
+      inboundTable: resolvers.inbound.nameOf('InboundTable'),
+    });
     return { value: undefined, stop: nothingToStop };
   },
 });
