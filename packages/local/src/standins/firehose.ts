@@ -4,7 +4,7 @@
  * `X-Amz-Target: Firehose_20150804.<Action>`): CreateDeliveryStream (provisioning creates the
  * services' streams with it), DescribeDeliveryStream, ListDeliveryStreams, DeleteDeliveryStream,
  * PutRecord and PutRecordBatch with per-record failures. Direct-put streams with an extended S3
- * destination only, as Mailroom declares them. Records are buffered per stream (delivery.ts) and
+ * destination only, as Mailroom declares them. Records are buffered per stream (firehose-delivery.ts) and
  * written to S3 as one object per flush.
  * https://docs.aws.amazon.com/firehose/latest/APIReference/API_Operations.html
  */
@@ -15,8 +15,10 @@ import type { Random } from '../faults';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { Deliveries, type DeliveredObject, type Stream } from './firehose-delivery';
-import { checkPrefixes, PrefixError } from './firehose-naming';
+import { describeStream, FirehoseError, streamFrom } from './firehose-streams';
 import { BodyTooLargeError, listen, readBody, sendJson, type RunningServer } from './http';
+
+export { FirehoseError };
 
 export interface FirehoseStandInOptions {
   port: number;
@@ -54,17 +56,6 @@ const BODY_LIMIT = 8 * 1024 * 1024;
 const NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 const TARGET = 'Firehose_20150804.';
 const JSON_TYPE = 'application/x-amz-json-1.1';
-
-export class FirehoseError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
 
 type Json = Record<string, unknown>;
 const asObject = (v: unknown): Json =>
@@ -133,66 +124,11 @@ export async function startFirehoseStandIn(options: FirehoseStandInOptions): Pro
           `Firehose ${name} under accountId ${options.accountId} already exists`,
         );
       }
-      const type = input.DeliveryStreamType ?? 'DirectPut';
-      if (type !== 'DirectPut') {
-        throw new FirehoseError(
-          'InvalidArgumentException',
-          `DeliveryStreamType ${String(type)} is not supported locally (DirectPut only).`,
-        );
-      }
-      const destination = asObject(
-        input.ExtendedS3DestinationConfiguration ?? input.S3DestinationConfiguration,
-      );
-      const bucketArn = destination.BucketARN;
-      if (typeof bucketArn !== 'string' || !/^arn:aws:s3:::[a-z0-9.-]{3,63}$/.test(bucketArn)) {
-        throw new FirehoseError(
-          'InvalidArgumentException',
-          'An S3 destination with a valid BucketARN is required.',
-        );
-      }
-      const prefix = typeof destination.Prefix === 'string' ? destination.Prefix : '';
-      const errorOutputPrefix =
-        typeof destination.ErrorOutputPrefix === 'string' ? destination.ErrorOutputPrefix : undefined;
-      try {
-        checkPrefixes(prefix, errorOutputPrefix);
-      } catch (e) {
-        if (e instanceof PrefixError) throw new FirehoseError('InvalidArgumentException', e.message);
-        throw e;
-      }
-      const hints = asObject(destination.BufferingHints);
-      const sizeInMBs = Number(hints.SizeInMBs ?? 5);
-      const intervalInSeconds = Number(hints.IntervalInSeconds ?? 300);
-      if (!(sizeInMBs >= 1 && sizeInMBs <= 128) || !(intervalInSeconds >= 0 && intervalInSeconds <= 900)) {
-        throw new FirehoseError(
-          'InvalidArgumentException',
-          'BufferingHints: SizeInMBs must be 1-128 and IntervalInSeconds 0-900.',
-        );
-      }
-      const compression = String(destination.CompressionFormat ?? 'UNCOMPRESSED');
-      if (compression !== 'UNCOMPRESSED' && compression !== 'GZIP') {
-        throw new FirehoseError(
-          'InvalidArgumentException',
-          `CompressionFormat ${compression} is not supported locally (GZIP or UNCOMPRESSED).`,
-        );
-      }
-      const arn = `arn:aws:firehose:${options.region}:${options.accountId}:deliverystream/${name}`;
-      streams.set(name, {
-        name,
-        arn,
-        versionId: '1',
-        createdAt: new Date(),
-        bucket: bucketArn.slice('arn:aws:s3:::'.length),
-        bucketArn,
-        roleArn: typeof destination.RoleARN === 'string' ? destination.RoleARN : undefined,
-        prefix,
-        errorOutputPrefix,
-        sizeInMBs,
-        intervalInSeconds,
-        compression,
-      });
-      return { DeliveryStreamARN: arn };
+      const stream = streamFrom(name, input, options.region, options.accountId);
+      streams.set(name, stream);
+      return { DeliveryStreamARN: stream.arn };
     },
-    DescribeDeliveryStream: (input) => ({ DeliveryStreamDescription: describe(streamNamed(input)) }),
+    DescribeDeliveryStream: (input) => ({ DeliveryStreamDescription: describeStream(streamNamed(input)) }),
     ListDeliveryStreams: () => ({
       DeliveryStreamNames: [...streams.keys()].sort(),
       HasMoreDeliveryStreams: false,
@@ -290,34 +226,5 @@ export async function startFirehoseStandIn(options: FirehoseStandInOptions): Pro
       await server.close();
       await deliveries.close();
     },
-  };
-}
-
-/** DescribeDeliveryStream's answer for one stream. Timestamps are epoch seconds, as JSON 1.1 has them. */
-function describe(stream: Stream) {
-  const destination = {
-    RoleARN: stream.roleArn,
-    BucketARN: stream.bucketArn,
-    Prefix: stream.prefix,
-    ErrorOutputPrefix: stream.errorOutputPrefix,
-    BufferingHints: { SizeInMBs: stream.sizeInMBs, IntervalInSeconds: stream.intervalInSeconds },
-    CompressionFormat: stream.compression,
-    EncryptionConfiguration: { NoEncryptionConfig: 'NoEncryption' },
-  };
-  return {
-    DeliveryStreamName: stream.name,
-    DeliveryStreamARN: stream.arn,
-    DeliveryStreamStatus: 'ACTIVE',
-    DeliveryStreamType: 'DirectPut',
-    VersionId: stream.versionId,
-    CreateTimestamp: stream.createdAt.getTime() / 1000,
-    Destinations: [
-      {
-        DestinationId: 'destinationId-000000000001',
-        S3DestinationDescription: destination,
-        ExtendedS3DestinationDescription: { ...destination, S3BackupMode: 'Disabled' },
-      },
-    ],
-    HasMoreDestinations: false,
   };
 }
