@@ -14,6 +14,7 @@ export { startDynamoDbFaultProxy, UnknownOperationError } from './standins/dynam
 export type { DynamoDbFaultProxy, FailNext, FailNextRule } from './standins/dynamodb-proxy';
 export { JavaMissingError, JAVA_MISSING } from './emulators/dynamodb';
 export { Resolver, LOCAL_ACCOUNT_ID } from './cloudformation/resolver';
+export type { Resources } from './cloudformation/resolver';
 export { planProvisioning } from './cloudformation/plan';
 export { applyPlan, emulatorClients } from './cloudformation/provision';
 export { consoleLogger, silentLogger } from './logger';
@@ -27,6 +28,15 @@ export { startFauxqs } from './emulators/fauxqs';
 export { startSmtpIngress, SES_RECEIVE_MAX_BYTES } from './standins/smtp';
 export type { SmtpIngress, SmtpIngressOptions } from './standins/smtp';
 export type { SendGridStandIn } from './standins/sendgrid';
+export { startFirehoseStandIn, FirehoseError } from './standins/firehose';
+export type { FirehoseStandIn, FirehoseStandInOptions } from './standins/firehose';
+export {
+  generateWebhookKeys,
+  signBatch,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from './standins/sendgrid-webhook';
+export type { WebhookKeys } from './standins/sendgrid-webhook';
 export { REJECT_DOMAIN } from './standins/simulator';
 export type { SimulatorEvent } from './standins/simulator';
 export { printService } from './serverless/print';

@@ -2,7 +2,19 @@
  * Turns a service's `resources.Resources` into the emulator calls that create them locally.
  * Pure: no client is touched here, so the plan can be tested on a template fixture.
  */
+import {
+  bucket,
+  deliveryStream,
+  eventDestination,
+  type ConfigurationSetStep,
+  type DeliveryStreamStep,
+  type EventDestinationStep,
+  type QueueNotification,
+} from './plan-events';
 import { isTrue, type Resolver, type Resources } from './resolver';
+
+export type { ConfigurationSetStep, DeliveryStreamStep, EventDestinationStep, QueueNotification };
+export { sesEventType } from './plan-events';
 
 export interface QueueStep {
   kind: 'queue';
@@ -27,8 +39,10 @@ export interface BucketStep {
   kind: 'bucket';
   logicalId: string;
   name: string;
-  /** Present when the template asks for notifications fauxqs cannot deliver. */
-  notificationsSkipped: boolean;
+  /** The bucket's `NotificationConfiguration.QueueConfigurations`, as S3's API takes them. */
+  queueNotifications: QueueNotification[];
+  /** Topic, Lambda or EventBridge notifications, which nothing local receives. */
+  otherNotifications: string[];
 }
 export interface TableStep {
   kind: 'table';
@@ -37,7 +51,15 @@ export interface TableStep {
   input: Record<string, unknown> & { TableName: string };
   timeToLive?: { AttributeName: string; Enabled: boolean };
 }
-export type Step = QueueStep | TopicStep | SubscriptionStep | BucketStep | TableStep;
+export type Step =
+  | QueueStep
+  | TopicStep
+  | SubscriptionStep
+  | BucketStep
+  | TableStep
+  | DeliveryStreamStep
+  | ConfigurationSetStep
+  | EventDestinationStep;
 
 export interface Plan {
   steps: Step[];
@@ -58,7 +80,17 @@ const queueAttributes = [
   'DeduplicationScope',
   'FifoThroughputLimit',
 ];
-const order: Record<Step['kind'], number> = { queue: 0, topic: 1, subscription: 2, bucket: 3, table: 4 };
+// Queues before the buckets that notify them; streams before the configuration sets that publish to them.
+const order: Record<Step['kind'], number> = {
+  queue: 0,
+  topic: 1,
+  subscription: 2,
+  bucket: 3,
+  table: 4,
+  deliveryStream: 5,
+  configurationSet: 6,
+  eventDestination: 7,
+};
 
 export function planProvisioning(resources: Resources, resolver: Resolver): Plan {
   const steps: Step[] = [];
@@ -82,12 +114,16 @@ export function planProvisioning(resources: Resources, resolver: Resolver): Plan
         steps.push(subscription(logicalId, props()));
         break;
       case 'AWS::S3::Bucket':
-        steps.push({
-          kind: 'bucket',
-          logicalId,
-          name: resolver.nameOf(logicalId),
-          notificationsSkipped: resource.Properties?.NotificationConfiguration !== undefined,
-        });
+        steps.push(bucket(logicalId, resolver, resource.Properties?.NotificationConfiguration));
+        break;
+      case 'AWS::KinesisFirehose::DeliveryStream':
+        steps.push(deliveryStream(logicalId, resolver, resource.Properties ?? {}));
+        break;
+      case 'AWS::SES::ConfigurationSet':
+        steps.push({ kind: 'configurationSet', logicalId, name: resolver.nameOf(logicalId) });
+        break;
+      case 'AWS::SES::ConfigurationSetEventDestination':
+        steps.push(eventDestination(logicalId, resolver, resource.Properties ?? {}));
         break;
       case 'AWS::DynamoDB::Table':
         steps.push(table(logicalId, resolver.nameOf(logicalId), props()));

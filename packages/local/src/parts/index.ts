@@ -5,8 +5,8 @@
 import { dynamodb } from './dynamodb';
 import { dynamodbLocal } from './dynamodb-local';
 import { fauxqs } from './fauxqs';
+import { firehose } from './firehose';
 import type { Part } from './part';
-import { planned } from './planned';
 import { provisioning } from './provisioning';
 import { seeding } from './seed';
 import { sendgrid } from './sendgrid';
@@ -18,11 +18,11 @@ import { ssm } from './ssm';
 
 export const PARTS = [
   services,
-  planned,
   smtp,
   ses,
   sendgrid,
   fauxqs,
+  firehose,
   dynamodb,
   dynamodbLocal,
   ssm,
