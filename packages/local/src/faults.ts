@@ -2,7 +2,10 @@
  * MAILROOM_FAULTS: the share of requests the local stand-ins fail on purpose, so retries,
  * backoff and the DLQ run for real (docs/contract.md, "Fault injection").
  *
- *   MAILROOM_FAULTS=ses.throttle=0.3,sendgrid.5xx=0.1,dynamodb.throttle=0.05
+ *   MAILROOM_FAULTS=ses.throttle=0.3,sendgrid.5xx=0.1,dynamodb.throttle=0.05,firehose.fail=0.2
+ *
+ * `firehose.fail` is a share of records, not requests: PutRecordBatch answers those records with a
+ * per-record ServiceUnavailableException, as Firehose does under load.
  *
  * DynamoDB also takes one operation (its name in `X-Amz-Target`), whose shares then replace the
  * general ones for that operation: `dynamodb.TransactWriteItems.throttle=1`.
@@ -25,6 +28,8 @@ export interface Faults {
   ses: Shares;
   sendgrid: Shares;
   dynamodb: DynamoDbShares;
+  /** The share of Firehose records failed. */
+  firehose: { fail: number };
 }
 
 /** A source of numbers in [0, 1); tests pass a fixed sequence. */
@@ -33,7 +38,8 @@ export type Random = () => number;
 // `429` reads naturally next to `5xx`, so it is accepted as another name for `throttle`.
 const faultNames: Record<string, Fault> = { throttle: 'throttle', '429': 'throttle', '5xx': '5xx' };
 const targets: readonly Target[] = ['ses', 'sendgrid', 'dynamodb'];
-const KNOWN = 'known: ses|sendgrid|dynamodb.throttle, .429, .5xx, and dynamodb.<Operation>.throttle|429|5xx';
+const KNOWN =
+  'known: ses|sendgrid|dynamodb.throttle, .429, .5xx, dynamodb.<Operation>.throttle|429|5xx, and firehose.fail';
 
 const none = (): Shares => ({ throttle: 0, '5xx': 0 });
 
@@ -41,6 +47,7 @@ export const noFaults = (): Faults => ({
   ses: none(),
   sendgrid: none(),
   dynamodb: { ...none(), operations: {} },
+  firehose: { fail: 0 },
 });
 
 export class FaultsSyntaxError extends Error {
@@ -54,13 +61,20 @@ export function parseFaults(text: string | undefined): Faults {
     const entry = raw.trim();
     if (!entry) continue;
     const [key = '', value, ...rest] = entry.split('=');
-    const { target, operation, fault } = readKey(key.trim());
     const share = Number(value?.trim());
     if (value === undefined || value.trim() === '' || rest.length > 0 || !(share >= 0 && share <= 1)) {
       throw new FaultsSyntaxError(
         `MAILROOM_FAULTS: "${entry}" needs a share between 0 and 1, e.g. ${key}=0.2`,
       );
     }
+    if (key.trim() === 'firehose.fail') {
+      if (seen.has('firehose.fail'))
+        throw new FaultsSyntaxError('MAILROOM_FAULTS: firehose.fail is given twice');
+      seen.add('firehose.fail');
+      faults.firehose.fail = share;
+      continue;
+    }
+    const { target, operation, fault } = readKey(key.trim());
     const id = [target, operation, fault].filter(Boolean).join('.');
     if (seen.has(id)) throw new FaultsSyntaxError(`MAILROOM_FAULTS: ${id} is given twice`);
     seen.add(id);
@@ -102,6 +116,7 @@ function readKey(key: string): { target: Target; operation?: string; fault: Faul
 /** Changes `faults` in place to `next`: the stand-ins hold on to the object and read it per request. */
 export function assignFaults(faults: Faults, next: Faults): void {
   for (const target of targets) Object.assign(faults[target], next[target]);
+  Object.assign(faults.firehose, next.firehose);
 }
 
 /**

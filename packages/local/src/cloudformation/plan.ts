@@ -27,8 +27,44 @@ export interface BucketStep {
   kind: 'bucket';
   logicalId: string;
   name: string;
-  /** Present when the template asks for notifications fauxqs cannot deliver. */
-  notificationsSkipped: boolean;
+  /** The bucket's `NotificationConfiguration.QueueConfigurations`, as S3's API takes them. */
+  queueNotifications: QueueNotification[];
+  /** Topic, Lambda or EventBridge notifications, which nothing local receives. */
+  otherNotifications: string[];
+}
+export interface QueueNotification {
+  queueArn: string;
+  event: string;
+  rules: Array<{ Name: string; Value: string }>;
+}
+export interface DeliveryStreamStep {
+  kind: 'deliveryStream';
+  logicalId: string;
+  name: string;
+  /** The extended S3 destination, as CreateDeliveryStream takes it. */
+  destination: {
+    BucketARN: string;
+    RoleARN?: string;
+    Prefix?: string;
+    ErrorOutputPrefix?: string;
+    BufferingHints?: { SizeInMBs?: number; IntervalInSeconds?: number };
+    CompressionFormat?: string;
+  };
+}
+export interface ConfigurationSetStep {
+  kind: 'configurationSet';
+  logicalId: string;
+  name: string;
+}
+export interface EventDestinationStep {
+  kind: 'eventDestination';
+  logicalId: string;
+  configurationSetName: string;
+  name: string;
+  enabled: boolean;
+  /** SES v2's names: SEND, DELIVERY, BOUNCE… */
+  matchingEventTypes: string[];
+  deliveryStreamArn: string;
 }
 export interface TableStep {
   kind: 'table';
@@ -37,7 +73,15 @@ export interface TableStep {
   input: Record<string, unknown> & { TableName: string };
   timeToLive?: { AttributeName: string; Enabled: boolean };
 }
-export type Step = QueueStep | TopicStep | SubscriptionStep | BucketStep | TableStep;
+export type Step =
+  | QueueStep
+  | TopicStep
+  | SubscriptionStep
+  | BucketStep
+  | TableStep
+  | DeliveryStreamStep
+  | ConfigurationSetStep
+  | EventDestinationStep;
 
 export interface Plan {
   steps: Step[];
@@ -58,7 +102,17 @@ const queueAttributes = [
   'DeduplicationScope',
   'FifoThroughputLimit',
 ];
-const order: Record<Step['kind'], number> = { queue: 0, topic: 1, subscription: 2, bucket: 3, table: 4 };
+// Queues before the buckets that notify them; streams before the configuration sets that publish to them.
+const order: Record<Step['kind'], number> = {
+  queue: 0,
+  topic: 1,
+  subscription: 2,
+  bucket: 3,
+  table: 4,
+  deliveryStream: 5,
+  configurationSet: 6,
+  eventDestination: 7,
+};
 
 export function planProvisioning(resources: Resources, resolver: Resolver): Plan {
   const steps: Step[] = [];
@@ -82,12 +136,16 @@ export function planProvisioning(resources: Resources, resolver: Resolver): Plan
         steps.push(subscription(logicalId, props()));
         break;
       case 'AWS::S3::Bucket':
-        steps.push({
-          kind: 'bucket',
-          logicalId,
-          name: resolver.nameOf(logicalId),
-          notificationsSkipped: resource.Properties?.NotificationConfiguration !== undefined,
-        });
+        steps.push(bucket(logicalId, resolver, resource.Properties?.NotificationConfiguration));
+        break;
+      case 'AWS::KinesisFirehose::DeliveryStream':
+        steps.push(deliveryStream(logicalId, resolver, resource.Properties ?? {}));
+        break;
+      case 'AWS::SES::ConfigurationSet':
+        steps.push({ kind: 'configurationSet', logicalId, name: resolver.nameOf(logicalId) });
+        break;
+      case 'AWS::SES::ConfigurationSetEventDestination':
+        steps.push(eventDestination(logicalId, resolver, resource.Properties ?? {}));
         break;
       case 'AWS::DynamoDB::Table':
         steps.push(table(logicalId, resolver.nameOf(logicalId), props()));
@@ -100,6 +158,98 @@ export function planProvisioning(resources: Resources, resolver: Resolver): Plan
   const redrives = (s: Step) => (s.kind === 'queue' && s.attributes.RedrivePolicy ? 1 : 0);
   steps.sort((a, b) => order[a.kind] - order[b.kind] || redrives(a) - redrives(b));
   return { steps, skipped };
+}
+
+type Props = Record<string, unknown>;
+const asProps = (v: unknown): Props => (typeof v === 'object' && v !== null ? (v as Props) : {});
+
+/** Only the notification's own fields are resolved: the rest of a bucket may use intrinsics we lack. */
+function bucket(logicalId: string, resolver: Resolver, config: unknown): BucketStep {
+  const notifications = asProps(config);
+  const queueNotifications = (
+    Array.isArray(notifications.QueueConfigurations) ? notifications.QueueConfigurations : []
+  ).map((q: unknown): QueueNotification => {
+    const queue = asProps(q);
+    const rules = asProps(asProps(queue.Filter).S3Key).Rules;
+    return {
+      queueArn: resolver.resolveString(queue.Queue, `${logicalId} notification Queue`),
+      event: resolver.resolveString(queue.Event, `${logicalId} notification Event`),
+      rules: (Array.isArray(rules) ? rules : []).map((r: unknown) => ({
+        Name: resolver.resolveString(asProps(r).Name, `${logicalId} filter rule Name`),
+        Value: resolver.resolveString(asProps(r).Value, `${logicalId} filter rule Value`),
+      })),
+    };
+  });
+  return {
+    kind: 'bucket',
+    logicalId,
+    name: resolver.nameOf(logicalId),
+    queueNotifications,
+    otherNotifications: Object.keys(notifications).filter((k) => k !== 'QueueConfigurations'),
+  };
+}
+
+function deliveryStream(logicalId: string, resolver: Resolver, props: Props): DeliveryStreamStep {
+  const config = asProps(props.ExtendedS3DestinationConfiguration ?? props.S3DestinationConfiguration);
+  const what = (field: string) => `${logicalId} ${field}`;
+  const optional = (field: string) =>
+    config[field] === undefined ? undefined : resolver.resolveString(config[field], what(field));
+  const hints = asProps(resolver.resolve(config.BufferingHints ?? {}));
+  return {
+    kind: 'deliveryStream',
+    logicalId,
+    name: resolver.nameOf(logicalId),
+    destination: {
+      BucketARN: resolver.resolveString(config.BucketARN, what('BucketARN')),
+      ...definedOnly({
+        RoleARN: optional('RoleARN'),
+        Prefix: optional('Prefix'),
+        ErrorOutputPrefix: optional('ErrorOutputPrefix'),
+        CompressionFormat: optional('CompressionFormat'),
+        BufferingHints:
+          Object.keys(hints).length === 0
+            ? undefined
+            : definedOnly({
+                SizeInMBs: hints.SizeInMBs === undefined ? undefined : Number(hints.SizeInMBs),
+                IntervalInSeconds:
+                  hints.IntervalInSeconds === undefined ? undefined : Number(hints.IntervalInSeconds),
+              }),
+      }),
+    },
+  };
+}
+
+/** CloudFormation's `MatchingEventTypes` (`send`, `renderingFailure`) as SES v2 names them (`SEND`, `RENDERING_FAILURE`). */
+export const sesEventType = (type: string): string => type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+
+function eventDestination(logicalId: string, resolver: Resolver, props: Props): EventDestinationStep {
+  const destination = asProps(props.EventDestination);
+  const firehose = asProps(destination.KinesisFirehoseDestination);
+  const types = Array.isArray(destination.MatchingEventTypes) ? destination.MatchingEventTypes : [];
+  return {
+    kind: 'eventDestination',
+    logicalId,
+    configurationSetName: resolver.resolveString(
+      props.ConfigurationSetName,
+      `${logicalId} ConfigurationSetName`,
+    ),
+    name:
+      destination.Name === undefined
+        ? logicalId
+        : resolver.resolveString(destination.Name, `${logicalId} EventDestination.Name`),
+    enabled: destination.Enabled === undefined ? true : isTrue(resolver.resolve(destination.Enabled)),
+    matchingEventTypes: types.map((t) =>
+      sesEventType(resolver.resolveString(t, `${logicalId} MatchingEventTypes`)),
+    ),
+    deliveryStreamArn:
+      firehose.DeliveryStreamARN === undefined
+        ? ''
+        : resolver.resolveString(firehose.DeliveryStreamARN, `${logicalId} DeliveryStreamARN`),
+  };
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function queueAttrs(props: Record<string, unknown>): Record<string, string> {

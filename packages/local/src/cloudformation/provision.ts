@@ -1,6 +1,7 @@
 /**
- * Creates a plan's resources in the emulators. Idempotent: running it again against the same
- * emulators updates queue and subscription attributes and leaves existing tables and buckets.
+ * Creates a plan's resources in the emulators and stand-ins, through their AWS APIs. Idempotent:
+ * running it again against the same emulators updates queue and subscription attributes and bucket
+ * notifications, and leaves existing tables, buckets, delivery streams and configuration sets.
  */
 import {
   CreateTableCommand,
@@ -9,7 +10,14 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateConfigurationSetCommand,
+  CreateConfigurationSetEventDestinationCommand,
+  SESv2Client,
+  type EventType,
+} from '@aws-sdk/client-sesv2';
 import {
   CreateTopicCommand,
   ListSubscriptionsByTopicCommand,
@@ -24,17 +32,19 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Logger } from '../logger';
-import type { Plan, QueueStep, Step, SubscriptionStep, TableStep } from './plan';
+import type { BucketStep, Plan, QueueStep, Step, SubscriptionStep, TableStep } from './plan';
 
 export interface EmulatorClients {
   sqs: SQSClient;
   sns: SNSClient;
   s3: S3Client;
   dynamodb: DynamoDBClient;
+  firehose: FirehoseClient;
+  ses: SESv2Client;
 }
 
 export function emulatorClients(
-  endpoints: { aws: string; dynamodb: string },
+  endpoints: { aws: string; dynamodb: string; firehose: string; ses: string },
   region: string,
 ): EmulatorClients {
   const base = { region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -44,6 +54,8 @@ export function emulatorClients(
     // fauxqs serves S3 path-style only on localhost (docs/toolchain.md).
     s3: new S3Client({ ...base, endpoint: endpoints.aws, forcePathStyle: true }),
     dynamodb: new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb }),
+    firehose: new FirehoseClient({ ...base, endpoint: endpoints.firehose }),
+    ses: new SESv2Client({ ...base, endpoint: endpoints.ses }),
   };
 }
 
@@ -76,17 +88,101 @@ async function applyStep(step: Step, clients: EmulatorClients, logger: Logger, l
     case 'subscription':
       return subscribe(step, clients.sns, logger, label);
     case 'bucket':
-      await clients.s3.send(new CreateBucketCommand({ Bucket: step.name })).catch((e: { name?: string }) => {
-        if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
-      });
-      logger.debug(`[${label}] bucket ${step.name}`);
-      if (step.notificationsSkipped) {
-        logger.info(`[${label}] ${step.name}: bucket notifications are not emulated by fauxqs; skipped`);
-      }
-      return;
+      return createBucket(step, clients.s3, logger, label);
     case 'table':
       return createTable(step, clients.dynamodb, logger, label);
+    case 'deliveryStream':
+      await ignoring('ResourceInUseException', () =>
+        clients.firehose.send(
+          new CreateDeliveryStreamCommand({
+            DeliveryStreamName: step.name,
+            DeliveryStreamType: 'DirectPut',
+            ExtendedS3DestinationConfiguration: {
+              ...step.destination,
+              RoleARN: step.destination.RoleARN ?? 'arn:aws:iam::000000000000:role/local',
+              CompressionFormat: step.destination.CompressionFormat as 'GZIP' | undefined,
+            },
+          }),
+        ),
+      );
+      logger.debug(`[${label}] delivery stream ${step.name}`);
+      return;
+    case 'configurationSet':
+      await ignoring('AlreadyExistsException', () =>
+        clients.ses.send(new CreateConfigurationSetCommand({ ConfigurationSetName: step.name })),
+      );
+      logger.debug(`[${label}] configuration set ${step.name}`);
+      return;
+    case 'eventDestination':
+      if (!step.deliveryStreamArn) {
+        logger.info(
+          `[${label}] ${step.logicalId}: only Firehose event destinations are delivered locally; skipped`,
+        );
+        return;
+      }
+      await ignoring('AlreadyExistsException', () =>
+        clients.ses.send(
+          new CreateConfigurationSetEventDestinationCommand({
+            ConfigurationSetName: step.configurationSetName,
+            EventDestinationName: step.name,
+            EventDestination: {
+              Enabled: step.enabled,
+              MatchingEventTypes: step.matchingEventTypes as EventType[],
+              KinesisFirehoseDestination: {
+                DeliveryStreamArn: step.deliveryStreamArn,
+                IamRoleArn: 'arn:aws:iam::000000000000:role/local',
+              },
+            },
+          }),
+        ),
+      );
+      logger.debug(`[${label}] ${step.configurationSetName} → ${step.deliveryStreamArn}`);
+      return;
   }
+}
+
+/** Runs `create`, taking the error `name` (the resource exists from an earlier run) as success. */
+async function ignoring(name: string, create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (e) {
+    if ((e as { name?: string }).name !== name) throw e;
+  }
+}
+
+async function createBucket(step: BucketStep, s3: S3Client, logger: Logger, label: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: step.name })).catch((e: { name?: string }) => {
+    if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
+  });
+  logger.debug(`[${label}] bucket ${step.name}`);
+  if (step.otherNotifications.length > 0) {
+    logger.info(
+      `[${label}] ${step.name}: ${step.otherNotifications.join(', ')} are not delivered locally (queues only); skipped`,
+    );
+  }
+  if (step.queueNotifications.length === 0) return;
+  // Through the local cloud's S3 path, which sends these notifications (standins/s3-notifications.ts).
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: step.name,
+      NotificationConfiguration: {
+        QueueConfigurations: step.queueNotifications.map((q) => ({
+          QueueArn: q.queueArn,
+          Events: [q.event as 's3:ObjectCreated:*'],
+          ...(q.rules.length > 0
+            ? {
+                Filter: {
+                  Key: { FilterRules: q.rules.map((r) => ({ Name: r.Name as 'prefix', Value: r.Value })) },
+                },
+              }
+            : {}),
+        })),
+      },
+    }),
+  );
+  logger.debug(
+    `[${label}] ${step.name} notifies ${step.queueNotifications.map((q) => q.queueArn).join(', ')}`,
+  );
 }
 
 async function createQueue(step: QueueStep, sqs: SQSClient, logger: Logger, label: string): Promise<void> {

@@ -107,10 +107,13 @@ export class Resolver {
       case 'AWS::S3::Bucket':
       case 'AWS::DynamoDB::Table':
       case 'AWS::Lambda::Function':
+      case 'AWS::KinesisFirehose::DeliveryStream':
+      case 'AWS::SES::ConfigurationSet':
+      case 'AWS::IAM::Role':
         return this.nameOf(logicalId);
       default:
         throw new ResolveError(
-          `Ref ${logicalId}: ${type} has no local physical id (only queues, topics, buckets, tables and functions do)`,
+          `Ref ${logicalId}: ${type} has no local physical id (only queues, topics, buckets, tables, functions, delivery streams, configuration sets and roles do)`,
         );
     }
   }
@@ -141,6 +144,17 @@ export class Resolver {
       },
       'AWS::Lambda::Function': {
         Arn: () => `arn:aws:lambda:${region}:${accountId}:function:${name()}`,
+      },
+      'AWS::KinesisFirehose::DeliveryStream': {
+        Arn: () => `arn:aws:firehose:${region}:${accountId}:deliverystream/${name()}`,
+      },
+      'AWS::IAM::Role': {
+        Arn: () => `arn:aws:iam::${accountId}:role/${name()}`,
+        RoleId: () =>
+          `AROA${name()
+            .toUpperCase()
+            .replace(/[^A-Z0-9]/g, '')
+            .slice(0, 17)}`,
       },
     };
     const get = table[Type]?.[attribute === 'Arn' && Type === 'AWS::SNS::Topic' ? 'TopicArn' : attribute];
@@ -247,6 +261,9 @@ const nameProperty: Record<string, string> = {
   'AWS::S3::Bucket': 'BucketName',
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::Lambda::Function': 'FunctionName',
+  'AWS::KinesisFirehose::DeliveryStream': 'DeliveryStreamName',
+  'AWS::SES::ConfigurationSet': 'Name',
+  'AWS::IAM::Role': 'RoleName',
 };
 
 export const isTrue = (v: unknown): boolean => v === true || v === 'true';

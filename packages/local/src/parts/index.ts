@@ -5,6 +5,7 @@
 import { dynamodb } from './dynamodb';
 import { dynamodbLocal } from './dynamodb-local';
 import { fauxqs } from './fauxqs';
+import { firehose } from './firehose';
 import type { Part } from './part';
 import { planned } from './planned';
 import { provisioning } from './provisioning';
@@ -21,6 +22,7 @@ export const PARTS = [
   ses,
   sendgrid,
   fauxqs,
+  firehose,
   dynamodb,
   dynamodbLocal,
   ssm,

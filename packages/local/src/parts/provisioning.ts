@@ -24,8 +24,10 @@ import {
 import type { ServiceConfig } from '../serverless/print';
 import { dynamodbLocal } from './dynamodb-local';
 import { fauxqs } from './fauxqs';
+import { firehose } from './firehose';
 import { definePart, type RunInfo } from './part';
 import { serviceConfigs } from './service-configs';
+import { ses } from './ses';
 
 export interface Provisioned {
   resolvers: Record<ServiceName, Resolver>;
@@ -40,13 +42,18 @@ const pluginDataFile = (run: RunInfo) => join(run.root, '.mailroom', 'run', `${r
 export const provisioning = definePart({
   name: 'provisioning',
   ports: {},
-  needs: [serviceConfigs, fauxqs, dynamodbLocal],
+  needs: [serviceConfigs, fauxqs, dynamodbLocal, firehose, ses],
   env: (_endpoints, run) => ({ [PLUGIN_DATA_ENV]: pluginDataFile(run) }),
   async start({ get, endpointsOf, run, logger }) {
     const configs = get(serviceConfigs);
     const aws = endpointsOf(fauxqs).aws;
     const clients = emulatorClients(
-      { aws, dynamodb: endpointsOf(dynamodbLocal).dynamodbLocal },
+      {
+        aws,
+        dynamodb: endpointsOf(dynamodbLocal).dynamodbLocal,
+        firehose: endpointsOf(firehose).firehose,
+        ses: endpointsOf(ses).ses,
+      },
       LOCAL_REGION,
     );
     const file = pluginDataFile(run);

@@ -7,6 +7,7 @@ import type { ServiceName } from '../paths';
 import { serviceReady, startService } from '../serverless/offline';
 import { dynamodb } from './dynamodb';
 import { fauxqs } from './fauxqs';
+import { firehose } from './firehose';
 import { definePart, localUrl } from './part';
 import { provisioning } from './provisioning';
 import { sendgrid } from './sendgrid';
@@ -31,7 +32,7 @@ export const services = definePart({
     eventsWs: { port: 3202, env: 'MAILROOM_EVENTS_WS_PORT' },
     inboundWs: { port: 3203, env: 'MAILROOM_INBOUND_WS_PORT' },
   },
-  needs: [provisioning, fauxqs, dynamodb, ses, sendgrid, ssm],
+  needs: [provisioning, fauxqs, firehose, dynamodb, ses, sendgrid, ssm],
   enabled: (options) => options.services.length > 0,
   // No service declares a websocket event, so serverless-offline never opens those ports.
   binds: (options) => options.services.flatMap((s) => [s, `${s}Lambda` as const]),

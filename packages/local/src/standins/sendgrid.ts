@@ -6,12 +6,16 @@
  * It also creates and revokes API keys (`POST /v3/api_keys`, `DELETE /v3/api_keys/{id}`), so a tenant
  * can have a key of its own locally, and a revoked key gets SendGrid's 401.
  * https://www.twilio.com/docs/sendgrid/api-reference/api-keys/create-api-keys
+ * With `webhook`, it reports what happened to each accepted mail as SendGrid's Signed Event Webhook
+ * does (sendgrid-events.ts, sendgrid-webhook.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pickFault, type Fault, type Random } from '../faults';
 import { BodyTooLargeError, listen, readBody, sendJson, type RunningServer } from './http';
+import { sendGridEvents } from './sendgrid-events';
 import { mailRuleProblems } from './sendgrid-rules';
+import { EventWebhook, type EventWebhookOptions } from './sendgrid-webhook';
 import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
 
 interface SendGridError {
@@ -36,11 +40,14 @@ export interface SendGridStandInOptions {
   knownKey?: (key: string) => boolean;
   faults?: Record<Fault, number>;
   random?: Random;
+  /** Where the Event Webhook posts, signed with which keys; no events without it. */
+  webhook?: EventWebhookOptions;
 }
 
 export interface SendGridStandIn extends RunningServer {
   readonly emails: AcceptedSendGridMail[];
   readonly events: SimulatorEvent[];
+  readonly webhook?: EventWebhook;
 }
 
 // "The total size of your email, including attachments, must be less than 30MB"
@@ -61,6 +68,7 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
   const random = options.random ?? Math.random;
   /** Keys created through `POST /v3/api_keys`, by id. */
   const issued = new Map<string, string>();
+  const webhook = options.webhook && new EventWebhook(options.webhook);
 
   const createKey = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: unknown;
@@ -168,6 +176,7 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
     );
     res.writeHead(202, { 'x-message-id': messageId, 'content-length': 0 });
     res.end();
+    webhook?.emit(sendGridEvents(body, messageId));
   };
 
   const server = await listen(
@@ -177,7 +186,16 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
     options.port,
     options.host ?? '127.0.0.1',
   );
-  return { ...server, emails, events };
+  return {
+    port: server.port,
+    emails,
+    events,
+    webhook,
+    close: async () => {
+      await server.close();
+      await webhook?.close();
+    },
+  };
 }
 
 interface MailBody {

@@ -13,6 +13,12 @@ export interface SesSend {
   recipients: string[][];
   /** The From address as sent (FromEmailAddress, Source, or a raw message's From header). */
   from?: string;
+  /** ConfigurationSetName, which decides where SES publishes the mail's events. */
+  configurationSet?: string;
+  /** Message tags (EmailTags / Tags), one map per message as `recipients`. */
+  tags?: Array<Record<string, string>>;
+  /** The subject, for the events' commonHeaders. */
+  subject?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -49,6 +55,22 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 const fromBase64 = (v: unknown): string =>
   typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '';
 
+function tagMap(list: unknown): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const tag of Array.isArray(list) ? list : []) {
+    const { Name, Value } = asObject(tag);
+    if (typeof Name === 'string' && typeof Value === 'string') tags[Name] = Value;
+  }
+  return tags;
+}
+
+/** A raw message's Subject header, unfolded (encoded words left as they are). */
+function rawSubject(mime: string): string | undefined {
+  const head = (mime.split(/\r?\n\r?\n/)[0] ?? '').replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => /^subject:/i.test(l));
+  return line?.slice(line.indexOf(':') + 1).trim();
+}
+
 /** The send a request asks for, or undefined when it is not a sending request. */
 export function readSesSend(
   method: string,
@@ -62,19 +84,26 @@ export function readSesSend(
     const explicit = destination(json.Destination);
     const raw = asObject(asObject(json.Content).Raw);
     const mime = raw.Data === undefined ? '' : fromBase64(raw.Data);
+    const simple = asObject(asObject(json.Content).Simple);
     return {
       api: 'v2',
       recipients: [explicit.length > 0 ? explicit : rawRecipients(mime)],
       from: text(json.FromEmailAddress) ?? rawFrom(mime),
+      configurationSet: text(json.ConfigurationSetName),
+      tags: [tagMap(json.EmailTags)],
+      subject: text(asObject(simple.Subject).Data) ?? rawSubject(mime),
     };
   }
   if (path === '/v2/email/outbound-bulk-emails') {
     const json = parseJson(body);
     const entries = json.BulkEmailEntries;
+    const list = Array.isArray(entries) ? entries : [];
     return {
       api: 'v2',
       from: text(json.FromEmailAddress),
-      recipients: (Array.isArray(entries) ? entries : []).map((e) => destination(asObject(e).Destination)),
+      recipients: list.map((e) => destination(asObject(e).Destination)),
+      configurationSet: text(json.ConfigurationSetName),
+      tags: list.map((e) => ({ ...tagMap(json.DefaultEmailTags), ...tagMap(asObject(e).ReplacementTags) })),
     };
   }
   if (path === '/' && contentType.includes('x-www-form-urlencoded')) {
@@ -86,7 +115,20 @@ export function readSesSend(
       .map(([, v]) => v);
     const mime = fromBase64(form.get('RawMessage.Data'));
     const recipients = listed.length > 0 ? listed : rawRecipients(mime);
-    return { api: 'v1', recipients: [recipients], from: text(form.get('Source')) ?? rawFrom(mime) };
+    const tags: Record<string, string> = {};
+    for (const [key, name] of form.entries()) {
+      const n = /^Tags\.member\.(\d+)\.Name$/.exec(key)?.[1];
+      const value = n === undefined ? null : form.get(`Tags.member.${n}.Value`);
+      if (value !== null) tags[name] = value;
+    }
+    return {
+      api: 'v1',
+      recipients: [recipients],
+      from: text(form.get('Source')) ?? rawFrom(mime),
+      configurationSet: text(form.get('ConfigurationSetName')),
+      tags: [tags],
+      subject: text(form.get('Message.Subject.Data')) ?? rawSubject(mime),
+    };
   }
   return undefined;
 }

@@ -3,15 +3,21 @@
  * `GET /get-emlContent`) behind a small proxy on the contract port. aws-ses-v2-local has no
  * throttling switch and no simulator (docs/toolchain.md), so the proxy adds, for sending requests
  * only: injected faults, the reject domain, and the bounce/complaint events that SES's
- * mailbox simulator addresses imply (`GET /simulator-events`).
+ * mailbox simulator addresses imply (`GET /simulator-events`). It keeps configuration sets with
+ * Firehose event destinations (ses-configuration-sets.ts) and publishes the events SES would for
+ * every mail sent through one (ses-events.ts) to those streams.
  */
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
 import { pickFault, type Fault, type Random } from '../faults';
+import { silentLogger, type Logger } from '../logger';
 import { closeServer, listen, readBody, sendJson, type RunningServer } from './http';
+import { sesConfigurationSets } from './ses-configuration-sets';
+import { sesEvents } from './ses-events';
 import { sesIdentities, type SesIdentitiesOptions } from './ses-identities';
-import { readSesSend, sentMessageIds, sesError, type SesErrorAnswer } from './ses-requests';
+import { SesPublisher } from './ses-publisher';
+import { readSesSend, sentMessageIds, sesError, type SesErrorAnswer, type SesSend } from './ses-requests';
 import { sesAddressViolation } from './ses-rules';
 import { isRejected, REJECT_DOMAIN, simulatorEvents, type SimulatorEvent } from './simulator';
 
@@ -29,6 +35,10 @@ export interface SesStandInOptions {
   max24HourSend?: number;
   /** Email identities and their verification delay (ses-identities.ts); sends need a verified one. */
   identities?: SesIdentitiesOptions;
+  /** Where configuration sets' event destinations are: the Firehose endpoint. Without it, no events. */
+  events?: { firehoseEndpoint: string; accountId?: string; retryBaseMs?: number };
+  region?: string;
+  logger?: Logger;
 }
 
 export interface SesStandIn extends RunningServer {
@@ -64,6 +74,17 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   const quota = slidingWindow(options.maxSendRate, 1000);
   const daily = slidingWindow(options.max24HourSend ?? 50_000, 24 * 3600 * 1000);
   const identities = sesIdentities(options.identities);
+  const configurationSets = sesConfigurationSets();
+  const region = options.region ?? 'us-east-1';
+  const logger = options.logger ?? silentLogger;
+  const publisher =
+    options.events &&
+    new SesPublisher({
+      endpoint: options.events.firehoseEndpoint,
+      region,
+      logger,
+      retryBaseMs: options.events.retryBaseMs,
+    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -74,7 +95,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     if (method === 'POST' && path === '/clear-store') events.length = 0;
 
     const body = await readBody(req, BODY_LIMIT);
-    const identity = identities.handle(method, path, body);
+    const identity = identities.handle(method, path, body) ?? configurationSets.handle(method, path, body);
     if (identity) return answer(res, identity);
     const send = readSesSend(method, path, req.headers['content-type'] ?? '', body);
     if (!send) {
@@ -126,11 +147,37 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
 
     const result = await forward(req, body, res);
     if (result.status !== 200) return;
+    const sentAt = new Date();
     sentMessageIds(send.api, result.body).forEach((id, i) => {
       sent += 1;
       recipients += send.recipients[i]?.length ?? 0;
       if (id) events.push(...simulatorEvents('ses', id, send.recipients[i] ?? []));
+      if (id && send.configurationSet) publish(send, send.configurationSet, id, i, sentAt);
     });
+  };
+
+  const publish = (send: SesSend, set: string, messageId: string, i: number, sentAt: Date) => {
+    if (!configurationSets.exists(set)) {
+      // SES itself refuses the send (NotFoundException); locally the mail goes out without events,
+      // so services run before the stack that declares the set does.
+      logger.warn(`[ses] configuration set ${set} does not exist: no events for ${messageId}`);
+      return;
+    }
+    publisher?.publish(
+      configurationSets,
+      set,
+      sesEvents({
+        messageId,
+        from: send.from ?? '',
+        recipients: send.recipients[i] ?? [],
+        subject: send.subject,
+        configurationSet: set,
+        tags: send.tags?.[i] ?? {},
+        sentAt,
+        region,
+        accountId: options.events?.accountId ?? '000000000000',
+      }),
+    );
   };
 
   /** Relays a request to aws-ses-v2-local and its answer back; returns the answer too. */
@@ -182,6 +229,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     close: async () => {
       await server.close();
       await closeServer(inner);
+      await publisher?.close();
     },
   };
 }

@@ -6,6 +6,7 @@ describe('parseFaults', () => {
       ses: { throttle: 0.3, '5xx': 0 },
       sendgrid: { throttle: 0, '5xx': 0.1 },
       dynamodb: { throttle: 0.05, '5xx': 0, operations: {} },
+      firehose: { fail: 0 },
     });
   });
 
@@ -25,6 +26,11 @@ describe('parseFaults', () => {
     expect(parseFaults(' , ').ses).toEqual({ throttle: 0, '5xx': 0 });
   });
 
+  it('reads firehose.fail as the share of records Firehose fails', () => {
+    expect(parseFaults('firehose.fail=0.2,ses.throttle=0.1').firehose).toEqual({ fail: 0.2 });
+    expect(parseFaults('').firehose).toEqual({ fail: 0 });
+  });
+
   it('takes 429 as another name for throttle', () => {
     expect(parseFaults('sendgrid.429=1').sendgrid.throttle).toBe(1);
   });
@@ -38,6 +44,10 @@ describe('parseFaults', () => {
     ['ses.throttle=abc', /between 0 and 1/],
     ['ses.throttle', /between 0 and 1/],
     ['ses.throttle=0.1,ses.429=0.2', /given twice/],
+    ['firehose.fail=0.1,firehose.fail=0.2', /firehose.fail is given twice/],
+    ['firehose.fail=2', /between 0 and 1/],
+    ['firehose.throttle=0.1', /unknown key "firehose.throttle"/],
+    ['ses.fail=0.1', /unknown key "ses.fail"/],
     ['ses.throttle=0.7,ses.5xx=0.5', /more than 1/],
     ['dynamodb.timeout=0.1', /unknown key "dynamodb.timeout"/],
     ['ses.SendEmail.throttle=0.1', /only dynamodb takes an operation/],
@@ -63,6 +73,14 @@ describe('assignFaults', () => {
     expect(ses).toEqual({ throttle: 0, '5xx': 0 });
     expect(faults.dynamodb).toBe(dynamodb);
     expect(dynamodb).toEqual({ throttle: 0.2, '5xx': 0, operations: {} });
+  });
+
+  it('changes the Firehose share in place, where the stand-in reads it', () => {
+    const faults = parseFaults('firehose.fail=0.2');
+    const firehose = faults.firehose;
+    assignFaults(faults, parseFaults('firehose.fail=1'));
+    expect(faults.firehose).toBe(firehose);
+    expect(firehose).toEqual({ fail: 1 });
   });
 });
 

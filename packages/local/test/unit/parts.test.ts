@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { cloudEnv, endpointsFor } from '../../src/cloud-env';
 import { silentLogger } from '../../src/logger';
 import { PARTS } from '../../src/parts';
@@ -58,8 +59,21 @@ describe('the list of parts', () => {
         SENDGRID_API_BASE_URL: 'http://localhost:8006',
         MAILROOM_LOCAL_CLOUD_FILE: '/repo/.mailroom/run/1-abc.json',
         MAILROOM_API_LAMBDA_PORT: '3100',
+        MAILROOM_FIREHOSE_ENDPOINT: 'http://localhost:4573',
+        MAILROOM_FIREHOSE_PORT: '4573',
       }),
     );
+  });
+
+  it("hands the services the run's own SendGrid webhook key, as SendGrid shows it, unless the user set one", () => {
+    const run: RunInfo = { root: '/repo', id: '2-key', base: {} };
+    const key = cloudEnv(DEFAULT_PORTS, run).SENDGRID_WEBHOOK_PUBLIC_KEY ?? '';
+    const spki = createPublicKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'spki' });
+    expect(spki.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+    expect(cloudEnv(DEFAULT_PORTS, run).SENDGRID_WEBHOOK_PUBLIC_KEY).toBe(key);
+    expect(cloudEnv(DEFAULT_PORTS, { ...run, id: '3-key' }).SENDGRID_WEBHOOK_PUBLIC_KEY).not.toBe(key);
+    const mine = { ...run, base: { SENDGRID_WEBHOOK_PUBLIC_KEY: 'MFkw-mine' } };
+    expect(cloudEnv(DEFAULT_PORTS, mine).SENDGRID_WEBHOOK_PUBLIC_KEY).toBe('MFkw-mine');
   });
 });
 

@@ -64,6 +64,27 @@ describe('Resolver', () => {
     expect(resolver.resolve({ 'Fn::Select': [1, ['a', { Ref: 'AWS::Region' }]] })).toBe('us-east-1');
   });
 
+  it('resolves roles, delivery streams and configuration sets, which the events stack refers to', () => {
+    const events = new Resolver(
+      {
+        Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'firehose-to-lake' } },
+        Stream: { Type: 'AWS::KinesisFirehose::DeliveryStream', Properties: { DeliveryStreamName: 's' } },
+        Unnamed: { Type: 'AWS::KinesisFirehose::DeliveryStream' },
+        Set: { Type: 'AWS::SES::ConfigurationSet', Properties: { Name: 'mailroom-local-events' } },
+      },
+      { ...context, service: 'mailroom-events' },
+    );
+    expect(events.resolve({ 'Fn::GetAtt': ['Role', 'Arn'] })).toBe(
+      'arn:aws:iam::000000000000:role/firehose-to-lake',
+    );
+    expect(events.resolve({ Ref: 'Stream' })).toBe('s');
+    expect(events.resolve({ 'Fn::GetAtt': ['Stream', 'Arn'] })).toBe(
+      'arn:aws:firehose:us-east-1:000000000000:deliverystream/s',
+    );
+    expect(events.resolve({ Ref: 'Unnamed' })).toBe('mailroom-events-local-Unnamed');
+    expect(events.resolve({ Ref: 'Set' })).toBe('mailroom-local-events');
+  });
+
   it('names unnamed resources after the stack, as stable local names', () => {
     expect(resolver.nameOf('OrderQueue')).toBe('mailroom-outbound-local-OrderQueue.fifo');
     expect(resolver.nameOf(functionLogicalId('retry-failed'))).toBe('mailroom-outbound-local-retry-failed');
@@ -73,7 +94,9 @@ describe('Resolver', () => {
     expect(() => resolver.resolve({ Ref: 'Missing' })).toThrow(
       'Missing is not a resource of mailroom-outbound-local',
     );
-    expect(() => resolver.resolve({ Ref: 'HealthRole' })).toThrow(/AWS::IAM::Role has no local physical id/);
+    expect(() => resolver.resolve({ Ref: 'SendErrorsAlarm' })).toThrow(
+      /AWS::CloudWatch::Alarm has no local physical id/,
+    );
     expect(() => resolver.resolve({ 'Fn::ImportValue': 'x' })).toThrow('Fn::ImportValue is not supported');
     expect(() => resolver.resolve({ 'Fn::GetAtt': ['MessagesTable', 'Nope'] })).toThrow(/MessagesTable.Nope/);
   });
