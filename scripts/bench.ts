@@ -10,6 +10,7 @@ import { sendMemory } from '../bench/send-memory';
 import { sendThroughput } from '../bench/send-throughput';
 import { webhookVerify } from '../bench/webhook-verify';
 import { tenantFairness } from '../bench/tenant-fairness';
+import { trackThroughput } from '../bench/track-throughput';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'send-throughput': sendThroughput,
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'webhook-verify': webhookVerify,
   'tenant-fairness': tenantFairness,
   'inbound-memory': inboundMemory,
+  'track-throughput': trackThroughput,
 };
 
 async function main() {

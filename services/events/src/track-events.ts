@@ -8,6 +8,7 @@ import type {
   SeenEvents,
   SuppressionStore,
 } from '@mailroom/core';
+import { mapConcurrently } from './concurrently';
 import type { MailEvent, MailEventType } from './normalize/mail-event';
 import { replaceableBy, statusOfEvent, supersedes } from './normalize/status';
 
@@ -29,6 +30,13 @@ export interface TrackResult {
   statusChanges: number;
   suppressed: number;
 }
+
+/**
+ * Messages looked up, and messages' events applied, at once. Each message's events stay in time order
+ * (one message at a time per worker); different messages are independent rows. Enough to overlap the
+ * round trips of a lake object's many messages, few enough not to burst one table from one container.
+ */
+const MESSAGE_CONCURRENCY = 16;
 
 const COUNTER_OF: Partial<Record<MailEventType, EventCounter>> = {
   processed: 'sent',
@@ -65,11 +73,13 @@ export async function trackEvents(
 
   const found = new Map<MailEvent, MessageRecord>();
   const lookup = messageLookup(deps.messages);
-  for (const event of unique.values()) {
-    const message = await lookup(event);
+  const events = [...unique.values()];
+  const messages = await mapConcurrently(events, MESSAGE_CONCURRENCY, lookup);
+  events.forEach((event, i) => {
+    const message = messages[i];
     if (message) found.set(event, message);
     else result.unknown += 1;
-  }
+  });
 
   const held = await deps.seen.claim(
     [...found.keys()].map((e) => e.eventId),
@@ -81,11 +91,24 @@ export async function trackEvents(
     .sort(([a], [b]) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   result.duplicates += found.size - mine.length;
 
+  // One run of events per message, in time order, against one record (whose status `apply` keeps current);
+  // runs of different messages go at once.
+  const runs = new Map<string, { message: MessageRecord; events: MailEvent[] }>();
+  for (const [event, message] of mine) {
+    const run = runs.get(message.id);
+    if (run) run.events.push(event);
+    else runs.set(message.id, { message, events: [event] });
+  }
+  await mapConcurrently([...runs.values()], MESSAGE_CONCURRENCY, async ({ message, events: run }) => {
+    for (const event of run) {
+      if (await apply(deps.messages, event, message)) result.statusChanges += 1;
+      result.applied += 1;
+    }
+  });
+
   const counts = new Map<string, CounterDelta>();
   const suppress = new Map<string, { tenantId: string; email: string; reason: string }>();
   for (const [event, message] of mine) {
-    if (await apply(deps.messages, event, message)) result.statusChanges += 1;
-    result.applied += 1;
     count(counts, message.tenantId, event);
     const reason = suppressionReason(event);
     if (reason && event.recipient) {

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -93,3 +94,7 @@ export const createSnsClient = (options: AwsClientOptions): SNSClient => new SNS
 export const createSesV2Client = (options: AwsClientOptions): SESv2Client => new SESv2Client(base(options));
 
 export const createSsmClient = (options: AwsClientOptions): SSMClient => new SSMClient(base(options));
+
+/** Kinesis Data Firehose (the events webhook's hand-off); locally the Firehose stand-in (MAILROOM_FIREHOSE_ENDPOINT). */
+export const createFirehoseClient = (options: AwsClientOptions): FirehoseClient =>
+  new FirehoseClient(base(options));

@@ -7,6 +7,7 @@ export {
   createSnsClient,
   createSesV2Client,
   createSsmClient,
+  createFirehoseClient,
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   LOCAL_CREDENTIALS,
