@@ -12,9 +12,11 @@ import { type ApiScope, TenantIdSchema } from '../../schemas/common';
 import { parseOrThrow } from '../../schemas/issues';
 import { generateApiKey, hashApiKey, type Principal } from './api-keys';
 import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
+import { AllowIpsSchema } from '../../schemas/cidr';
 import {
   type ApiKeyInfo,
   ChosenKeySchema,
+  type CreateKeyOptions,
   type KeyItem,
   keyPk,
   ScopesSchema,
@@ -116,9 +118,13 @@ export class DynamoTenantStore implements TenantStore {
   async createApiKey(
     tenantId: string,
     scopes: readonly ApiScope[],
-    options: { key?: string } = {},
+    options: CreateKeyOptions = {},
   ): Promise<{ keyId: string; key: string }> {
     const validScopes = [...new Set(parseOrThrow(ScopesSchema, scopes, 'Invalid scopes'))];
+    const allowIps =
+      options.allowIps === undefined
+        ? undefined
+        : [...new Set(parseOrThrow(AllowIpsSchema, options.allowIps, 'Invalid IP allowlist'))];
     const key =
       options.key === undefined
         ? generateApiKey()
@@ -130,6 +136,7 @@ export class DynamoTenantStore implements TenantStore {
       keyId,
       tenantId,
       scopes: validScopes,
+      ...(allowIps === undefined ? {} : { allowIps }),
       createdAt: this.now().toISOString(),
       gsi1pk: tenantPk(tenantId),
       gsi1sk: `KEY#${keyId}`,
@@ -177,7 +184,12 @@ export class DynamoTenantStore implements TenantStore {
     if (!Item) return null;
     const item = Item as KeyItem;
     if (item.revokedAt !== undefined) return null;
-    return { tenantId: item.tenantId, keyId: item.keyId, scopes: item.scopes };
+    return {
+      tenantId: item.tenantId,
+      keyId: item.keyId,
+      scopes: item.scopes,
+      ...(item.allowIps === undefined ? {} : { allowIps: item.allowIps }),
+    };
   }
 
   /** A tenant's keys, revoked ones included, oldest first. Never returns key hashes. */

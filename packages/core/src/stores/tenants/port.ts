@@ -1,6 +1,6 @@
 import type { ApiScope } from '../../schemas/common';
 import type { Principal } from './api-keys';
-import type { ApiKeyInfo, Tenant, TenantFields } from './items';
+import type { ApiKeyInfo, CreateKeyOptions, Tenant, TenantFields } from './items';
 
 /**
  * Tenants and their API keys. Keys are stored hashed; the key itself is returned once, by createApiKey.
@@ -16,7 +16,7 @@ export interface TenantStore {
   createApiKey(
     tenantId: string,
     scopes: readonly ApiScope[],
-    options?: { key?: string },
+    options?: CreateKeyOptions,
   ): Promise<{ keyId: string; key: string }>;
   /** The principal for a presented key, or null for unknown and revoked keys (both answer 401). */
   authenticate(key: string): Promise<Principal | null>;
