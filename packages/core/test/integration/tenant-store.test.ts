@@ -82,6 +82,23 @@ describe.each([
     expect(await store.getTenant(plain)).not.toHaveProperty('sendRate');
   });
 
+  it('lists every tenant by id, keys and domains aside', async () => {
+    const a = `z${freshTenant()}`;
+    const b = `y${freshTenant()}`;
+    await store.createTenant(a, { sendRate: 3 });
+    await store.createTenant(b);
+    await store.createApiKey(a, ['send']);
+    const listed = await store.listTenants();
+    expect(listed.map((t) => t.tenantId)).toEqual([...listed.map((t) => t.tenantId)].sort());
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tenantId: a, sendRate: 3 }),
+        expect.objectContaining({ tenantId: b }),
+      ]),
+    );
+    for (const t of listed) expect(Object.keys(t)).not.toContain('pk');
+  });
+
   it('refuses a duplicate tenant with ConflictError', async () => {
     const id = freshTenant();
     await store.createTenant(id);

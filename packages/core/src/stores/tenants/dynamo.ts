@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -81,6 +82,28 @@ export class DynamoTenantStore implements TenantStore {
     );
     if (!Item) return null;
     return toTenant(Item as Tenant);
+  }
+
+  /**
+   * A filtered Scan: tenants are few and this is an operator's command, so no index is kept for it.
+   * Sorted here, since a Scan has no order.
+   */
+  async listTenants(): Promise<Tenant[]> {
+    const tenants: Tenant[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :sk',
+          ExpressionAttributeValues: { ':sk': 'TENANT' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      tenants.push(...((page.Items ?? []) as Tenant[]).map(toTenant));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return tenants.sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
   }
 
   /** Sets the given fields of an existing tenant; NotFoundError if there is none. */

@@ -46,6 +46,10 @@ export class InMemoryTenantStore implements TenantStore {
     return found ? toTenant(found) : null;
   }
 
+  async listTenants(): Promise<Tenant[]> {
+    return [...this.tenants.keys()].sort().map((id) => toTenant(this.tenants.get(id)!));
+  }
+
   async updateTenant(tenantId: string, fields: TenantFields): Promise<Tenant> {
     const set = parseOrThrow(TenantFieldsSchema, fields);
     const found = this.tenants.get(tenantId);

@@ -10,6 +10,8 @@ export interface TenantStore {
   /** ConflictError (409) if it exists, ValidationError if the id is malformed. */
   createTenant(tenantId: string, fields?: TenantFields): Promise<Tenant>;
   getTenant(tenantId: string): Promise<Tenant | null>;
+  /** Every tenant, by id: an operator's list (`mailroom tenant list`), never on a request path. */
+  listTenants(): Promise<Tenant[]>;
   /** Sets the given fields of an existing tenant; NotFoundError if there is none. */
   updateTenant(tenantId: string, fields: TenantFields): Promise<Tenant>;
   /** NotFoundError if the tenant does not exist, ConflictError if the chosen key is already registered. */

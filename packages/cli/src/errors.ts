@@ -1,0 +1,48 @@
+import { MailroomError } from '@mailroom/core';
+
+/** A command line the CLI cannot run: unknown command, bad flag, missing argument (exit code 2). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** The command whose `--help` the message points at, e.g. `tenant update`. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit codes: 0 done, 1 the work failed (not found, refused, AWS error), 2 the command line is wrong. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+interface Described {
+  code: string;
+  message: string;
+}
+
+/**
+ * What to tell the operator about an error: Mailroom's typed errors by their code and message, AWS SDK
+ * errors by their name (`AccessDeniedException`, `ParameterNotFound`…), and an unreachable local cloud as
+ * such, since that is the usual cause when nothing answers.
+ */
+export function describeError(err: unknown, hint: { local?: boolean } = {}): Described {
+  if (err instanceof UsageError) return { code: 'CLI.USAGE', message: err.message };
+  if (err instanceof MailroomError) {
+    const details = (err.details ?? []).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+    return { code: err.code, message: [err.message, ...details].join('\n  ') };
+  }
+  const e = err as Error & { code?: string; $metadata?: unknown; errors?: unknown[] };
+  const network = e?.code ?? (e?.errors?.[0] as { code?: string } | undefined)?.code;
+  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'ECONNRESET') {
+    return {
+      code: 'CLI.UNREACHABLE',
+      message: hint.local
+        ? `the local cloud does not answer (${e.message || network}): is pnpm dev running?`
+        : `AWS did not answer (${e.message || network})`,
+    };
+  }
+  if (e && typeof e === 'object' && '$metadata' in e) {
+    return { code: `AWS.${e.name}`, message: `AWS refused it: ${e.name}: ${e.message}` };
+  }
+  return { code: 'CLI.FAILED', message: e instanceof Error ? e.message : String(err) };
+}

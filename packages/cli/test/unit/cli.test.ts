@@ -1,0 +1,69 @@
+import { cli, newWorld } from '../support/memory';
+
+describe('mailroom command line', () => {
+  const world = newWorld();
+
+  it('prints every command on --help, and exits 0', async () => {
+    const run = await cli(world, '--help');
+    expect(run.code).toBe(0);
+    for (const line of [
+      'tenant create <id>',
+      'key create <tenant>',
+      'route add <address-pattern> <tenant>',
+      'domain verify <domain>',
+      'dlq redrive <send|inbound>',
+    ]) {
+      expect(run.stdout).toContain(line);
+    }
+    expect(run.stdout).toContain('lake query <name> [--param k=v]       see pnpm lake:query');
+  });
+
+  it.each([
+    [['tenant', '--help'], 'tenant update'],
+    [['key', 'create', '--help'], '--allow-ip <cidr>,...'],
+    [['dlq', 'redrive', '-h'], 'attemptsUsed and shareSlotAt'],
+    [['route', 'add', '--help', '--json'], '--webhook <url>'],
+  ])('prints help for %j', async (argv, expected) => {
+    const run = await cli(world, ...argv);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(expected);
+  });
+
+  it.each([
+    [[], 'missing command'],
+    [['tenants', 'list'], 'unknown command "tenants"'],
+    [['tenant'], 'missing command: tenant create|list|show|update'],
+    [['tenant', 'remove', 'acme'], 'unknown command "tenant remove"'],
+    [['tenant', 'create'], 'missing argument <id>'],
+    [['tenant', 'create', 'acme', 'extra'], 'unexpected argument "extra"'],
+    [['tenant', 'list', '--verbose'], "Unknown option '--verbose'"],
+    [['tenant', 'update', 'acme', '--send-rate'], "Option '--send-rate <value>' argument missing"],
+    [['tenant', 'update', 'acme', '--send-rate', 'fast'], '--send-rate must be a number above 0, not "fast"'],
+    [['tenant', 'update', 'acme', '--provider', 'mailgun'], '--provider must be one of ses, sendgrid'],
+    [['tenant', 'update', 'acme'], 'nothing to update'],
+    [['tenant', 'list', '--stage'], '--stage needs a value'],
+    [['tenant', 'list', '--stage', 'prod/x'], '--stage must be letters, digits and "-"'],
+    [['lake', 'query', 'daily-counts'], 'lake query is not part of this build: see pnpm lake:query'],
+  ])('refuses %j on stderr with exit code 2', async (argv, message) => {
+    const run = await cli(world, ...argv);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`mailroom: ${message}`);
+    expect(run.stderr).toMatch(/Run 'pnpm mailroom .*--help' for usage\./);
+  });
+
+  it('answers errors as JSON on stderr with --json', async () => {
+    const run = await cli(world, 'tenant', 'show', 'nobody', '--json');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: { code: 'RESOURCE.NOT_FOUND', message: 'Tenant nobody not found' },
+    });
+  });
+
+  it('takes global flags before the command too', async () => {
+    const run = await cli(world, '--json', 'tenant', 'create', 'early-bird');
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ tenantId: 'early-bird' });
+  });
+});
