@@ -32,17 +32,38 @@ export function describeError(err: unknown, hint: { local?: boolean } = {}): Des
     return { code: err.code, message: [err.message, ...details].join('\n  ') };
   }
   const e = err as Error & { code?: string; $metadata?: unknown; errors?: unknown[] };
-  const network = e?.code ?? (e?.errors?.[0] as { code?: string } | undefined)?.code;
-  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'ECONNRESET') {
+  const network = networkCode(e);
+  if (network) {
     return {
       code: 'CLI.UNREACHABLE',
       message: hint.local
-        ? `the local cloud does not answer (${e.message || network}): is pnpm dev running?`
-        : `AWS did not answer (${e.message || network})`,
+        ? `the local cloud does not answer (${network}): is pnpm dev running?`
+        : `AWS did not answer (${network})`,
     };
   }
   if (e && typeof e === 'object' && '$metadata' in e) {
     return { code: `AWS.${e.name}`, message: `AWS refused it: ${e.name}: ${e.message}` };
   }
   return { code: 'CLI.FAILED', message: e instanceof Error ? e.message : String(err) };
+}
+
+const NETWORK =
+  /\b(?:connect |getaddrinfo |read )?(?:ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN)\b(?: [\w.:[\]-]+)?/;
+
+/**
+ * A connection failure (`connect ECONNREFUSED 127.0.0.1:8000`, or its bare code), wherever the SDK put it: on the error, its `cause`, an AggregateError's
+ * `errors` (Node tries IPv6 and IPv4), or only in the message of the SDK's wrapper for non-Error throws.
+ */
+function networkCode(e: (Error & { code?: string; errors?: unknown[] }) | undefined): string | undefined {
+  for (let current: unknown = e, depth = 0; current && depth < 4; depth++) {
+    const c = current as { code?: unknown; errors?: unknown[]; message?: unknown; cause?: unknown };
+    const inMessage = typeof c.message === 'string' ? NETWORK.exec(c.message)?.[0] : undefined;
+    if (inMessage) return inMessage;
+    const code = [c.code, (c.errors?.[0] as { code?: unknown } | undefined)?.code].find(
+      (x): x is string => typeof x === 'string' && NETWORK.test(x),
+    );
+    if (code) return code;
+    current = c.cause;
+  }
+  return undefined;
 }

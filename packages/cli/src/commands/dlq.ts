@@ -12,6 +12,8 @@ const queueArg = (value: string | undefined, command: string): QueueName => {
   return value;
 };
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 /** Long enough to read a batch and act on it; a record left behind shows again after it. */
 const HIDE_SECONDS = 60;
 
@@ -122,7 +124,7 @@ export const dlqCommands: Group = {
           try {
             while (left.length) {
               const record = left[0]!;
-              const hash = createHash('sha256').update(record.body).digest('hex');
+              const hash = sha256(record.body);
               if (movedBodies.has(hash)) {
                 returned++;
                 break;
@@ -132,8 +134,9 @@ export const dlqCommands: Group = {
               if (current && ALREADY_SENT.includes(current.status)) {
                 skipped.push(id!);
               } else {
-                await q.sendToSource(redriveBody(queue, record.body));
-                movedBodies.add(hash);
+                const back = redriveBody(queue, record.body);
+                await q.sendToSource(back);
+                movedBodies.add(hash).add(sha256(back));
                 moved.push(id ?? record.sqsMessageId);
               }
               await q.remove(record.receiptHandle);

@@ -1,4 +1,5 @@
 import { cli, newWorld } from '../support/memory';
+import { describeError } from '../../src/errors';
 
 describe('mailroom command line', () => {
   const world = newWorld();
@@ -65,5 +66,37 @@ describe('mailroom command line', () => {
     const run = await cli(world, '--json', 'tenant', 'create', 'early-bird');
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ tenantId: 'early-bird' });
+  });
+});
+
+describe('describeError', () => {
+  it.each([
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }),
+      'connect ECONNREFUSED 127.0.0.1:8000',
+    ],
+    [
+      Object.assign(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9'), {
+        $metadata: {},
+      }),
+      'connect ECONNREFUSED 127.0.0.1:9',
+    ],
+    [new Error('outer', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }), 'ENOTFOUND'],
+  ])('names an unreachable local cloud as such (%#)', (err, shown) => {
+    expect(describeError(err, { local: true })).toEqual({
+      code: 'CLI.UNREACHABLE',
+      message: `the local cloud does not answer (${shown}): is pnpm dev running?`,
+    });
+  });
+
+  it('names an AWS refusal by its exception name', () => {
+    const err = Object.assign(new Error('User is not authorized'), {
+      name: 'AccessDeniedException',
+      $metadata: {},
+    });
+    expect(describeError(err)).toEqual({
+      code: 'AWS.AccessDeniedException',
+      message: 'AWS refused it: AccessDeniedException: User is not authorized',
+    });
   });
 });
