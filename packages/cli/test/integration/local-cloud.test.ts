@@ -26,10 +26,16 @@ describe('pnpm mailroom against the local cloud', () => {
     };
     const code = await runCli([...argv, '--json'], {
       io,
-      connect: () => connect(localTarget(cloud.env), io),
+      connect: () => connect(localTarget(shellEnv()), io),
     });
     return { code, json: out.length ? JSON.parse(out.join('\n')) : undefined, stderr: err.join('\n') };
   };
+
+  // The caller's env with the cloud's ports, as a shell next to `pnpm dev` has it (the print cache then hits).
+  const shellEnv = () => ({
+    ...process.env,
+    ...Object.fromEntries(Object.entries(cloud.env).filter(([name]) => /^MAILROOM_\w+_PORT$/.test(name))),
+  });
 
   beforeAll(async () => {
     cloud = await startLocalCloud({ ports: 'auto', services: false });
@@ -158,7 +164,7 @@ describe('pnpm mailroom against the local cloud', () => {
       err: (t: string) => void err.push(t),
       readSecret: async () => '',
     };
-    const env = { ...cloud.env, MAILROOM_DYNAMODB_PORT: '9' };
+    const env = { ...shellEnv(), MAILROOM_DYNAMODB_PORT: '9' };
     const code = await runCli(['tenant', 'list'], { io, connect: () => connect(localTarget(env), io) });
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(

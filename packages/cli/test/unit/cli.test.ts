@@ -1,4 +1,5 @@
 import { cli, newWorld } from '../support/memory';
+import { runCli } from '../../src/cli';
 import { describeError } from '../../src/errors';
 
 describe('mailroom command line', () => {
@@ -98,5 +99,33 @@ describe('describeError', () => {
       code: 'AWS.AccessDeniedException',
       message: 'AWS refused it: AccessDeniedException: User is not authorized',
     });
+  });
+});
+
+describe('lake query', () => {
+  it('passes its arguments through to pnpm lake:query where the build has it, with its exit code', async () => {
+    const calls: string[][] = [];
+    const world = newWorld();
+    const io = { out: () => undefined, err: () => undefined, readSecret: async () => '' };
+    const code = await runCli(['lake', 'query', 'daily-counts', '--param', 'tenant=acme', '--json'], {
+      io,
+      lakeAvailable: true,
+      connect: () => ({
+        stage: 'local',
+        io,
+        tenants: async () => world.tenants,
+        domains: async () => ({ domains: world.domains, identities: world.identities, region: 'us-east-1' }),
+        routes: async () => world.routes,
+        messages: async () => world.messages,
+        secrets: async () => world.secrets,
+        queues: async (name) => world.queues[name],
+        lakeQuery: async (args) => {
+          calls.push([...args]);
+          return 3;
+        },
+      }),
+    });
+    expect(code).toBe(3);
+    expect(calls).toEqual([['daily-counts', '--param', 'tenant=acme', '--json']]);
   });
 });
