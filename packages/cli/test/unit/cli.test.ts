@@ -1,4 +1,6 @@
 import { cli, newWorld } from '../support/memory';
+import { Readable, Writable } from 'node:stream';
+import { readSecret } from '../../src/secret-input';
 import { runCli } from '../../src/cli';
 import { describeError } from '../../src/errors';
 
@@ -127,5 +129,14 @@ describe('lake query', () => {
     });
     expect(code).toBe(3);
     expect(calls).toEqual([['daily-counts', '--param', 'tenant=acme', '--json']]);
+  });
+});
+
+describe('readSecret', () => {
+  it('reads the whole of a piped stdin, trimmed, and prints no prompt', async () => {
+    const written: string[] = [];
+    const output = new Writable({ write: (chunk, _e, cb) => (written.push(String(chunk)), cb()) });
+    await expect(readSecret('key: ', Readable.from(['SG.abc', 'def\n']), output)).resolves.toBe('SG.abcdef');
+    expect(written).toEqual([]);
   });
 });
