@@ -9,13 +9,9 @@ import type { Io } from './io';
 import { readSecret } from './secret-input';
 import { localTarget, stageTarget } from './target';
 
-// The SDK warns at every start that its releases after early 2027 need Node 22 (docs/toolchain.md):
-// noise on an operator's terminal. Every other warning is printed as Node would.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'NodeVersionSupportWarning')
-    process.stderr.write(`${warning.name}: ${warning.message}\n`);
-});
+// The SDK warns at every start that its releases after early 2027 need Node 22 (docs/toolchain.md): noise
+// on an operator's terminal. It reads this switch when the first client is built, which is later.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const root = repoRoot(__dirname);
 const scripts =

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
@@ -6,7 +9,7 @@ import {
   createSsmClient,
   DynamoMessageStore,
 } from '@mailroom/core/aws';
-import { startLocalCloud, type LocalCloud } from '@mailroom/local';
+import { repoRoot, startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { runCli } from '../../src/cli';
 import { connect } from '../../src/connect';
 import { localTarget } from '../../src/target';
@@ -155,6 +158,37 @@ describe('pnpm mailroom against the local cloud', () => {
       doc.destroy();
     }
   });
+
+  it('runs as its own process (main.ts, what pnpm mailroom starts): stdout the result, stderr only the error', async () => {
+    const root = repoRoot();
+    const mailroom = (...argv: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        [require.resolve('tsx/cli'), join(root, 'packages/cli/src/main.ts'), ...argv],
+        {
+          cwd: root,
+          env: shellEnv(),
+        },
+      ).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({
+          code: e.code,
+          stdout: e.stdout,
+          stderr: e.stderr,
+        }),
+      );
+    const shown = await mailroom('tenant', 'show', 'acme', '--json');
+    expect(shown).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      tenantId: 'acme',
+      keys: [expect.objectContaining({ scopes: ['send', 'read', 'admin'] })],
+    });
+    expect(await mailroom('tenant', 'show', 'nobody')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'mailroom: Tenant nobody not found\n',
+    });
+  }, 60_000);
 
   it('fails with a clear message when nothing answers where the local cloud should be', async () => {
     const out: string[] = [];
