@@ -20,13 +20,32 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  // Dependency rule (docs/conventions.md): core never imports a service or the local cloud; services never import each other.
+  // Dependency rule (docs/conventions.md): core never imports a service, the local cloud or the CLI; services never
+  // import each other or the CLI.
   {
     files: ['packages/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@mailroom/local', ...services.map((s) => `@mailroom/${s}`), '**/services/**'] },
+        {
+          patterns: [
+            '@mailroom/local',
+            '@mailroom/cli',
+            ...services.map((s) => `@mailroom/${s}`),
+            '**/services/**',
+          ],
+        },
+      ],
+    },
+  },
+  // The CLI runs services' use cases with its own adapters: never a service's wiring, config or handlers, which
+  // would build clients from a Lambda's env.
+  {
+    files: ['packages/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@mailroom/*/src/wiring*', '@mailroom/*/src/config*', '@mailroom/*/src/functions/**'] },
       ],
     },
   },
@@ -38,6 +57,7 @@ export default tseslint.config(
         {
           patterns: [
             '@mailroom/local',
+            '@mailroom/cli',
             ...services
               .filter((s) => s !== service)
               .flatMap((s) => [`@mailroom/${s}`, `**/services/${s}/**`]),

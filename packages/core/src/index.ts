@@ -195,7 +195,14 @@ export type { RouteDestination, VerdictName } from './schemas/route';
 export { InboundRetryMessageSchema } from './schemas/inbound-queue';
 export type { InboundRetryMessage } from './schemas/inbound-queue';
 export * from './webhooks';
-export type { Tenant, TenantFields, ApiKeyInfo, SendGridKeyOwner } from './stores/tenants/items';
+export type {
+  Tenant,
+  TenantFields,
+  ApiKeyInfo,
+  CreateKeyOptions,
+  SendGridKeyOwner,
+} from './stores/tenants/items';
+export { CidrSchema, AllowIpsSchema } from './schemas/cidr';
 export { tenantIdOfKeyId } from './stores/tenants/items';
 export { hashApiKey, generateApiKey, requireScope } from './stores/tenants/api-keys';
 export type { Principal } from './stores/tenants/api-keys';

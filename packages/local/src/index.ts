@@ -42,3 +42,5 @@ export type { SimulatorEvent } from './standins/simulator';
 export { printService } from './serverless/print';
 export type { ServiceConfig } from './serverless/print';
 export { repoRoot } from './paths';
+export { localStackOutputs } from './stack-outputs';
+export type { LocalOutputsOptions } from './stack-outputs';

@@ -25,7 +25,7 @@ import { SendQueue } from './adapters/send-queue';
 import { SesIdentityAdapter } from './adapters/ses-identities';
 import { TenantSecrets } from './adapters/tenant-secrets';
 import { outboundConfig, type OutboundConfig } from './config';
-import type { DomainDeps } from './domains/deps';
+import type { ListDomainDeps } from './domains/deps';
 import { refreshDomain } from './domains/refresh-domain';
 import { senderDomainCheck } from './domains/sender-check';
 import type { ProviderName } from './providers/port';
@@ -85,9 +85,9 @@ function base(config: OutboundConfig) {
 
 export function createHttpDeps(
   config: OutboundConfig,
-): ReturnType<typeof base> & { accept: AcceptDeps; domainApi: DomainDeps } {
+): ReturnType<typeof base> & { accept: AcceptDeps; domainApi: ListDomainDeps } {
   const b = base(config);
-  const domainApi: DomainDeps = {
+  const domainApi: ListDomainDeps = {
     domains: b.domains,
     identities: new SesIdentityAdapter(
       createSesV2Client({ region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT }),

@@ -11,3 +11,4 @@ export * from './json-depth';
 export * from './issues';
 export * as limits from './limits';
 export * from './domain';
+export * from './cidr';

@@ -82,6 +82,23 @@ describe.each([
     expect(await store.getTenant(plain)).not.toHaveProperty('sendRate');
   });
 
+  it('lists every tenant by id, keys and domains aside', async () => {
+    const a = `z${freshTenant()}`;
+    const b = `y${freshTenant()}`;
+    await store.createTenant(a, { sendRate: 3 });
+    await store.createTenant(b);
+    await store.createApiKey(a, ['send']);
+    const listed = await store.listTenants();
+    expect(listed.map((t) => t.tenantId)).toEqual([...listed.map((t) => t.tenantId)].sort());
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tenantId: a, sendRate: 3 }),
+        expect.objectContaining({ tenantId: b }),
+      ]),
+    );
+    for (const t of listed) expect(Object.keys(t)).not.toContain('pk');
+  });
+
   it('refuses a duplicate tenant with ConflictError', async () => {
     const id = freshTenant();
     await store.createTenant(id);
@@ -127,6 +144,34 @@ describe.each([
 
   it('refuses a key for a tenant that does not exist', async () => {
     await expect(store.createApiKey(freshTenant(), ['send'])).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('keeps a key’s IP allowlist (v4 and v6, bare addresses as one-address blocks) and hands it to auth', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    const { keyId, key } = await store.createApiKey(id, ['send'], {
+      allowIps: ['203.0.113.0/24', '2001:DB8::/32', '198.51.100.7', '203.0.113.0/24'],
+    });
+    const allowIps = ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7/32'];
+    await expect(store.authenticate(key)).resolves.toEqual({
+      tenantId: id,
+      keyId,
+      scopes: ['send'],
+      allowIps,
+    });
+    await expect(store.listKeys(id)).resolves.toEqual([expect.objectContaining({ keyId, allowIps })]);
+    await expect(store.revokeKey(id, keyId)).resolves.toMatchObject({ allowIps });
+  });
+
+  it('refuses an allowlist entry that is not a CIDR block, and an empty allowlist', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    for (const bad of [['10.0.0.0/33'], ['example.com'], ['2001:db8::/129'], []]) {
+      await expect(store.createApiKey(id, ['send'], { allowIps: bad })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    }
+    await expect(store.listKeys(id)).resolves.toEqual([]);
   });
 
   it('refuses a key without scopes', async () => {

@@ -13,7 +13,10 @@ export interface DomainDeps {
   /** A pending domain is read again from SES at most this often by lists and by the accept check. */
   refreshAfterMs: number;
   logger: Pick<Logger, 'warn'>;
-  /** Signs and opens `GET /v1/domains` cursors. */
-  cursors: Cursors;
   now?: () => Date;
+}
+
+/** `GET /v1/domains` also signs and opens list cursors. */
+export interface ListDomainDeps extends DomainDeps {
+  cursors: Cursors;
 }

@@ -1,6 +1,6 @@
 import { listQuerySchema, type CursorScope, type ListPage } from '@mailroom/core';
 import type { z } from 'zod';
-import type { DomainDeps } from './deps';
+import type { ListDomainDeps } from './deps';
 import { domainView, type DomainView } from './records';
 import { isStale, refreshDomain } from './refresh-domain';
 
@@ -17,7 +17,7 @@ export type ListDomainsQuery = z.infer<typeof ListDomainsQuerySchema>;
 export async function listDomains(
   tenantId: string,
   query: ListDomainsQuery,
-  deps: DomainDeps,
+  deps: ListDomainDeps,
 ): Promise<ListPage<DomainView>> {
   const now = (deps.now ?? (() => new Date()))();
   const scope: CursorScope = { list: 'GET /v1/domains', tenantId, filters: {} };

@@ -2,14 +2,14 @@ import { ConflictError, Cursors, NotFoundError, parseOrThrow, ValidationError } 
 import { InMemoryDomainStore } from '@mailroom/core/testing';
 import { addDomain, AddDomainRequestSchema } from '../../src/domains/add-domain';
 import { deleteDomain } from '../../src/domains/delete-domain';
-import type { DomainDeps } from '../../src/domains/deps';
+import type { ListDomainDeps } from '../../src/domains/deps';
 import { getDomain } from '../../src/domains/get-domain';
 import { listDomains, ListDomainsQuerySchema } from '../../src/domains/list-domains';
 import { InMemorySesIdentities } from '../support/memory-identities';
 
 /** The /v1/domains use cases against in-memory twins of the domain store and SES's identities. */
 describe('sending domain use cases', () => {
-  let deps: DomainDeps & { domains: InMemoryDomainStore; identities: InMemorySesIdentities };
+  let deps: ListDomainDeps & { domains: InMemoryDomainStore; identities: InMemorySesIdentities };
   let clock: number;
   let warnings: unknown[];
 

@@ -7,6 +7,8 @@ export interface Principal {
   tenantId: string;
   keyId: string;
   scopes: ApiScope[];
+  /** The key's IP allowlist (CIDR blocks), when it has one: requests from elsewhere must be refused. */
+  allowIps?: string[];
 }
 
 /**

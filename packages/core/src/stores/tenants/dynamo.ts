@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,9 +13,11 @@ import { type ApiScope, TenantIdSchema } from '../../schemas/common';
 import { parseOrThrow } from '../../schemas/issues';
 import { generateApiKey, hashApiKey, type Principal } from './api-keys';
 import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
+import { AllowIpsSchema } from '../../schemas/cidr';
 import {
   type ApiKeyInfo,
   ChosenKeySchema,
+  type CreateKeyOptions,
   type KeyItem,
   keyPk,
   ScopesSchema,
@@ -81,6 +84,28 @@ export class DynamoTenantStore implements TenantStore {
     return toTenant(Item as Tenant);
   }
 
+  /**
+   * A filtered Scan: tenants are few and this is an operator's command, so no index is kept for it.
+   * Sorted here, since a Scan has no order.
+   */
+  async listTenants(): Promise<Tenant[]> {
+    const tenants: Tenant[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :sk',
+          ExpressionAttributeValues: { ':sk': 'TENANT' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      tenants.push(...((page.Items ?? []) as Tenant[]).map(toTenant));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return tenants.sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+  }
+
   /** Sets the given fields of an existing tenant; NotFoundError if there is none. */
   async updateTenant(tenantId: string, fields: TenantFields): Promise<Tenant> {
     const set = Object.entries(parseOrThrow(TenantFieldsSchema, fields));
@@ -116,9 +141,13 @@ export class DynamoTenantStore implements TenantStore {
   async createApiKey(
     tenantId: string,
     scopes: readonly ApiScope[],
-    options: { key?: string } = {},
+    options: CreateKeyOptions = {},
   ): Promise<{ keyId: string; key: string }> {
     const validScopes = [...new Set(parseOrThrow(ScopesSchema, scopes, 'Invalid scopes'))];
+    const allowIps =
+      options.allowIps === undefined
+        ? undefined
+        : [...new Set(parseOrThrow(AllowIpsSchema, options.allowIps, 'Invalid IP allowlist'))];
     const key =
       options.key === undefined
         ? generateApiKey()
@@ -130,6 +159,7 @@ export class DynamoTenantStore implements TenantStore {
       keyId,
       tenantId,
       scopes: validScopes,
+      ...(allowIps === undefined ? {} : { allowIps }),
       createdAt: this.now().toISOString(),
       gsi1pk: tenantPk(tenantId),
       gsi1sk: `KEY#${keyId}`,
@@ -177,7 +207,12 @@ export class DynamoTenantStore implements TenantStore {
     if (!Item) return null;
     const item = Item as KeyItem;
     if (item.revokedAt !== undefined) return null;
-    return { tenantId: item.tenantId, keyId: item.keyId, scopes: item.scopes };
+    return {
+      tenantId: item.tenantId,
+      keyId: item.keyId,
+      scopes: item.scopes,
+      ...(item.allowIps === undefined ? {} : { allowIps: item.allowIps }),
+    };
   }
 
   /** A tenant's keys, revoked ones included, oldest first. Never returns key hashes. */

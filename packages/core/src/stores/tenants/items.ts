@@ -36,6 +36,19 @@ export interface ApiKeyInfo {
   scopes: ApiScope[];
   createdAt: string;
   revokedAt?: string;
+  /**
+   * CIDR blocks (v4 and v6) the key may be used from; absent: from anywhere. Set when the key is
+   * created (`mailroom key create --allow-ip`); enforcing it is the HTTP auth's job.
+   */
+  allowIps?: string[];
+}
+
+/** What createApiKey takes beside the scopes. */
+export interface CreateKeyOptions {
+  /** A chosen key (the local cloud's fixed dev keys); default: a generated one. */
+  key?: string;
+  /** CIDR blocks or bare addresses (AllowIpsSchema); stored canonical. */
+  allowIps?: readonly string[];
 }
 
 export interface KeyItem extends ApiKeyInfo {
@@ -86,4 +99,5 @@ export const toInfo = (item: KeyItem): ApiKeyInfo => ({
   scopes: item.scopes,
   createdAt: item.createdAt,
   ...(item.revokedAt === undefined ? {} : { revokedAt: item.revokedAt }),
+  ...(item.allowIps === undefined ? {} : { allowIps: [...item.allowIps] }),
 });

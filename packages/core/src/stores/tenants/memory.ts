@@ -3,9 +3,11 @@ import { newId } from '../../ids';
 import { type ApiScope, TenantIdSchema } from '../../schemas/common';
 import { parseOrThrow } from '../../schemas/issues';
 import { generateApiKey, hashApiKey, type Principal } from './api-keys';
+import { AllowIpsSchema } from '../../schemas/cidr';
 import {
   type ApiKeyInfo,
   ChosenKeySchema,
+  type CreateKeyOptions,
   type KeyItem,
   keyPk,
   ScopesSchema,
@@ -44,6 +46,10 @@ export class InMemoryTenantStore implements TenantStore {
     return found ? toTenant(found) : null;
   }
 
+  async listTenants(): Promise<Tenant[]> {
+    return [...this.tenants.keys()].sort().map((id) => toTenant(this.tenants.get(id)!));
+  }
+
   async updateTenant(tenantId: string, fields: TenantFields): Promise<Tenant> {
     const set = parseOrThrow(TenantFieldsSchema, fields);
     const found = this.tenants.get(tenantId);
@@ -56,9 +62,13 @@ export class InMemoryTenantStore implements TenantStore {
   async createApiKey(
     tenantId: string,
     scopes: readonly ApiScope[],
-    options: { key?: string } = {},
+    options: CreateKeyOptions = {},
   ): Promise<{ keyId: string; key: string }> {
     const validScopes = [...new Set(parseOrThrow(ScopesSchema, scopes, 'Invalid scopes'))];
+    const allowIps =
+      options.allowIps === undefined
+        ? undefined
+        : [...new Set(parseOrThrow(AllowIpsSchema, options.allowIps, 'Invalid IP allowlist'))];
     const key =
       options.key === undefined
         ? generateApiKey()
@@ -73,6 +83,7 @@ export class InMemoryTenantStore implements TenantStore {
       keyId,
       tenantId,
       scopes: validScopes,
+      ...(allowIps === undefined ? {} : { allowIps }),
       createdAt: this.now().toISOString(),
       gsi1pk: tenantPk(tenantId),
       gsi1sk: `KEY#${keyId}`,
@@ -84,7 +95,12 @@ export class InMemoryTenantStore implements TenantStore {
     if (key === '') return null;
     const item = this.keys.get(keyPk(hashApiKey(key)));
     if (!item || item.revokedAt !== undefined) return null;
-    return { tenantId: item.tenantId, keyId: item.keyId, scopes: [...item.scopes] };
+    return {
+      tenantId: item.tenantId,
+      keyId: item.keyId,
+      scopes: [...item.scopes],
+      ...(item.allowIps === undefined ? {} : { allowIps: [...item.allowIps] }),
+    };
   }
 
   async listKeys(tenantId: string): Promise<ApiKeyInfo[]> {

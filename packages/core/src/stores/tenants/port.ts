@@ -1,6 +1,6 @@
 import type { ApiScope } from '../../schemas/common';
 import type { Principal } from './api-keys';
-import type { ApiKeyInfo, Tenant, TenantFields } from './items';
+import type { ApiKeyInfo, CreateKeyOptions, Tenant, TenantFields } from './items';
 
 /**
  * Tenants and their API keys. Keys are stored hashed; the key itself is returned once, by createApiKey.
@@ -10,13 +10,15 @@ export interface TenantStore {
   /** ConflictError (409) if it exists, ValidationError if the id is malformed. */
   createTenant(tenantId: string, fields?: TenantFields): Promise<Tenant>;
   getTenant(tenantId: string): Promise<Tenant | null>;
+  /** Every tenant, by id: an operator's list (`mailroom tenant list`), never on a request path. */
+  listTenants(): Promise<Tenant[]>;
   /** Sets the given fields of an existing tenant; NotFoundError if there is none. */
   updateTenant(tenantId: string, fields: TenantFields): Promise<Tenant>;
   /** NotFoundError if the tenant does not exist, ConflictError if the chosen key is already registered. */
   createApiKey(
     tenantId: string,
     scopes: readonly ApiScope[],
-    options?: { key?: string },
+    options?: CreateKeyOptions,
   ): Promise<{ keyId: string; key: string }>;
   /** The principal for a presented key, or null for unknown and revoked keys (both answer 401). */
   authenticate(key: string): Promise<Principal | null>;

@@ -1,0 +1,68 @@
+import type { MessageRecord, MessageStatus } from '@mailroom/core';
+import type { QueueName } from './context';
+
+/**
+ * Statuses that mean a provider has taken the mail: a redrive must not hand it to the send function
+ * again. (`failed`, `dropped`, `rejected`, `suppressed` and the unsent ones go back: the send function
+ * judges them anew, and its dedupe lock still stops a double send.)
+ */
+export const ALREADY_SENT: readonly MessageStatus[] = [
+  'sent',
+  'delivered',
+  'deferred',
+  'bounced',
+  'complained',
+];
+
+/** What a DLQ body says about itself: Mailroom's id and tenant for the send queue, SES's id for inbound. */
+export interface BodySummary {
+  id: string | null;
+  tenantId: string | null;
+  /** For a body that is not what the queue carries. */
+  unreadable?: string;
+}
+
+const parse = (body: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(body);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export function summarize(queue: QueueName, body: string): BodySummary {
+  const value = parse(body);
+  if (!value) return { id: null, tenantId: null, unreadable: 'not a JSON object' };
+  if (queue === 'send') {
+    return typeof value.id === 'string'
+      ? { id: value.id, tenantId: typeof value.tenantId === 'string' ? value.tenantId : null }
+      : { id: null, tenantId: null, unreadable: 'no message id' };
+  }
+  // The inbound queue carries SES's receipt notification itself (raw SNS delivery).
+  const mail = value.mail as { messageId?: unknown } | undefined;
+  return typeof mail?.messageId === 'string'
+    ? { id: mail.messageId, tenantId: null }
+    : { id: null, tenantId: null, unreadable: 'no SES mail.messageId' };
+}
+
+/** Why a send record is parked, as far as the messages table knows. */
+export const reasonOf = (record: MessageRecord | undefined): string =>
+  record === undefined
+    ? 'no message record'
+    : `${record.status}${record.lastError ? `: ${record.lastError}` : ''}`;
+
+/**
+ * The send body as it goes back: without the fields Mailroom puts on a copy that waited on the queue
+ * (`attemptsUsed`, `shareSlotAt`; services/outbound/src/send/queue-copy.ts), so the redriven mail starts
+ * with a fresh attempt budget and no stale share slot. Other bodies go back byte for byte.
+ */
+export function redriveBody(queue: QueueName, body: string): string {
+  if (queue !== 'send') return body;
+  const value = parse(body);
+  if (!value || !('attemptsUsed' in value || 'shareSlotAt' in value)) return body;
+  const { attemptsUsed: _a, shareSlotAt: _s, ...rest } = value;
+  return JSON.stringify(rest);
+}
