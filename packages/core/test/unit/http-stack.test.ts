@@ -43,6 +43,37 @@ describe('the HTTP middleware stack', () => {
     ),
   );
 
+  describe('a key with an IP allowlist', () => {
+    let fenced: string;
+    beforeAll(async () => {
+      fenced = (
+        await tenants.createApiKey('acme', ['send'], { allowIps: ['203.0.113.0/24', '2001:db8::/32'] })
+      ).key;
+    });
+    const from = (sourceIp: string | undefined) =>
+      event('{"n": 2}', fenced, {
+        requestContext: { http: { method: 'POST', ...(sourceIp && { sourceIp }) } } as never,
+      });
+
+    it.each(['203.0.113.9', '::ffff:203.0.113.200', '2001:db8:0:1::7'])(
+      'works from %s, inside it',
+      async (ip) => {
+        expect((await echo(from(ip))).statusCode).toBe(201);
+      },
+    );
+
+    it.each([
+      ['another v4 address', '198.51.100.1'],
+      ['another v6 address', '2001:db9::1'],
+      ['no address at all', undefined],
+      ['something that is not an address', 'localhost'],
+    ])('is refused with 403 from %s, before the route runs', async (_name, ip) => {
+      const res = await echo(from(ip));
+      expect(res.statusCode).toBe(403);
+      expect(errorOf(res.body)).toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    });
+  });
+
   it('hands the route the key’s principal and the parsed body', async () => {
     const res = await echo(event('{"n": 7}', sendKey));
     expect(res.statusCode).toBe(201);
