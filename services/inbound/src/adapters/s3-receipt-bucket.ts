@@ -1,12 +1,9 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { RawMissingError } from '../process/errors';
 import type { ReceiptBucket } from '../process/receipt-bucket';
-
-/** S3's smallest part: one part at a time is all a streamed upload holds in memory (plus what it reads ahead). */
-const PART_BYTES = 5 * 1024 * 1024;
+import { uploadStream } from './part-upload';
 
 const isMissing = (err: unknown) =>
   err instanceof Error &&
@@ -20,7 +17,7 @@ const disposition = (filename: string) => {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 };
 
-/** The receipt bucket on S3; attachments stream in with `@aws-sdk/lib-storage`, one 5 MiB part at a time. */
+/** The receipt bucket on S3; attachments stream in one 5 MiB part at a time (part-upload.ts). */
 export class S3ReceiptBucket implements ReceiptBucket {
   constructor(
     private readonly s3: S3Client,
@@ -41,13 +38,8 @@ export class S3ReceiptBucket implements ReceiptBucket {
   }
 
   async write(key: string, body: Readable | string, contentType: string): Promise<void> {
-    await new Upload({
-      client: this.s3,
-      params: { Bucket: this.name, Key: key, Body: body, ContentType: contentType },
-      partSize: PART_BYTES,
-      queueSize: 1,
-      leavePartsOnError: false,
-    }).done();
+    const stream = typeof body === 'string' ? Readable.from([Buffer.from(body)]) : body;
+    await uploadStream(this.s3, { Bucket: this.name, Key: key, ContentType: contentType }, stream);
   }
 
   async copy(from: string, to: string): Promise<void> {
