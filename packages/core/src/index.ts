@@ -133,8 +133,14 @@ export type {
 export type { SuppressionStore } from './stores/suppression/port';
 export type { SeenEvents } from './stores/seen-events/port';
 export { SEEN_EVENT_TTL_SECONDS } from './stores/seen-events/port';
-export type { Counters, CounterDelta, CounterCounts, EventCounter } from './stores/counters/port';
-export { EVENT_COUNTERS } from './stores/counters/port';
+export type {
+  Counters,
+  CounterDelta,
+  CounterCounts,
+  EventCounter,
+  StatCounter,
+} from './stores/counters/port';
+export { EVENT_COUNTERS, STAT_COUNTERS } from './stores/counters/port';
 export type { RequestStore } from './stores/requests/port';
 export { requestKey } from './stores/requests/port';
 export type { TenantStore } from './stores/tenants/port';

@@ -114,7 +114,7 @@ export async function waitGone(procs: readonly Proc[], timeoutMs: number): Promi
 export function portsFree(ports: Ports): Promise<void> {
   return assertFree(
     ports,
-    PORT_NAMES.filter((name) => !/Ws$/.test(name) && name !== 'smtp' && name !== 'firehose'),
+    PORT_NAMES.filter((name) => !/Ws$/.test(name) && name !== 'firehose'),
   );
 }
 

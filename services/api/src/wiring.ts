@@ -1,7 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lazyDeps } from '@mailroom/core';
-import { createDynamoDocumentClient, DynamoMessageStore, DynamoTenantStore } from '@mailroom/core/aws';
+import {
+  createDynamoDocumentClient,
+  DynamoCounters,
+  DynamoMessageStore,
+  DynamoTenantStore,
+} from '@mailroom/core/aws';
 import { httpStack } from '@mailroom/core/http';
 import { apiConfig } from './config';
 
@@ -17,6 +22,7 @@ export const apiDeps = lazyDeps(() => {
   });
   return {
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
+    counters: new DynamoCounters(doc, config.MAILROOM_MESSAGES_TABLE),
     tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
   };
 });

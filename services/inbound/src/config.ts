@@ -12,6 +12,8 @@ export const InboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_RECEIPT_BUCKET: z.string().min(1),
   /** The queue `process` reads: retry orders go there. */
   MAILROOM_INBOUND_QUEUE_URL: z.string().url(),
+  /** Local cloud only: the Parameter Store stand-in (webhook destinations' signing secrets). */
+  MAILROOM_SSM_ENDPOINT: z.string().url().optional(),
   /** Processing attempts a mail gets in all, the first included (retry-failed stops there). */
   MAILROOM_INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** retry-failed looks at failed mail received this many days back at most. */

@@ -4,6 +4,7 @@ import {
   createDynamoDocumentClient,
   createS3Client,
   createSqsClient,
+  createSsmClient,
   DynamoInboundStore,
   DynamoMessageStore,
   DynamoRouteStore,
@@ -11,7 +12,8 @@ import {
 import { InboundQueue } from './adapters/inbound-queue';
 import { S3ReceiptBucket } from './adapters/s3-receipt-bucket';
 import { inboundConfig, type InboundConfig } from './config';
-import { destinationFactory } from './destinations/factory';
+import { createDestinationFactory } from './destinations/factory';
+import { ParameterStoreSecrets } from './destinations/secrets';
 import type { ProcessDeps } from './process/process-mail';
 import type { RetryDeps } from './process/retry-failed';
 
@@ -26,6 +28,7 @@ function base(config: InboundConfig) {
   });
   return {
     inbound: new DynamoInboundStore(doc, config.MAILROOM_INBOUND_TABLE),
+    sqs: createSqsClient(aws),
     queue: new InboundQueue(createSqsClient(aws), config.MAILROOM_INBOUND_QUEUE_URL),
     aws,
     doc,
@@ -43,9 +46,15 @@ export function createProcessDeps(config: InboundConfig): ProcessDeps {
       config.MAILROOM_RECEIPT_BUCKET,
       config.MAILROOM_INBOUND_URL_SECONDS,
     ),
-    // The webhook and queue destinations plug in here (destinations/factory.ts); without them a route
-    // of that type fails its mail with CONFIG.INVALID, and the retry schedule delivers it once deployed.
-    destinations: destinationFactory({}),
+    // Store-only, signed webhook (secrets from Parameter Store) or SQS queue (docs/inbound-destinations.md).
+    destinations: createDestinationFactory({
+      sqs: b.sqs,
+      webhook: {
+        secrets: new ParameterStoreSecrets(
+          createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+        ),
+      },
+    }),
     logger,
   };
 }

@@ -5,6 +5,7 @@ import {
   lockKeyOf,
   nowOf,
   RetryLaterError,
+  sleepOf,
   type SendDeps,
   type SendOutcome,
   type SendRecord,
@@ -13,7 +14,8 @@ import { rejectUnverifiedSender } from './domains/reject-sender';
 import { chooseProvider } from './provider-choice';
 import { holdBytes, noBytes } from './send/byte-budget';
 import { handleFailure } from './send/failure';
-import { deferOverShare, unwrapShareFields } from './rate/tenant-share';
+import { deferOverShare } from './rate/tenant-share';
+import { unwrapCopyFields } from './send/queue-copy';
 import type { ProviderCredentials, ProviderName } from './providers/port';
 import { SendBudgetExhaustedError, type SendSlot } from './rate/budget';
 import { parkInDeadLetterQueue, waitForBudget } from './send/budget-wait';
@@ -37,7 +39,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
   if (!parsed.ok) return rejectInvalid(parsed, deps);
   // Without the fields Mailroom puts on a copy that waited on the queue (for its tenant's share or the
   // send budget); its receives counted with its earlier copies' attempts (`attemptsUsed`).
-  const { message, record } = unwrapShareFields(parsed.message, queued);
+  const { message, record } = unwrapCopyFields(parsed.message, queued);
   // SQS counts only this copy's receives: one past the attempts the queue allows goes to the DLQ here.
   if (record.receiveCount > settings.maxReceiveCount) return parkInDeadLetterQueue(queued, deps);
   const tenant = await deps.tenantSettings(message.tenantId);
@@ -46,13 +48,12 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
   // Over its tenant's share: a copy waits on the queue (rate/tenant-share.ts), this record is consumed.
   const share = { tenant: { tenantId: message.tenantId, ...tenant }, provider: providerName };
   const now = nowOf(deps);
-  if (
-    await deferOverShare(
-      { ...share, message: parsed.message, receiveCount: record.receiveCount, now },
-      deps.tenantShare,
-    )
-  )
-    return 'deferred';
+  const shared = await deferOverShare(
+    { ...share, message: parsed.message, receiveCount: record.receiveCount, now },
+    deps.tenantShare,
+  );
+  if (shared.deferred) return 'deferred';
+  if (shared.waitMs > 0) await sleepOf(deps)(shared.waitMs);
   const lockKey = lockKeyOf(message);
   const recipients = recipientsOf(message);
   // Three independent round trips at once: record the message if it came straight from the queue,

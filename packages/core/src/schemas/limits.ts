@@ -56,7 +56,7 @@ export const MAX_TAGS = 50;
 
 /** Mailroom's bound on the tags' total size, taken from SendGrid's 10,000-byte `custom_args` total
  * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send) less room for Mailroom's own
- * `mailroom_message_id` there. (SendGrid carries the tags themselves as categories: see above.) */
+ * `mailroom_message_id` and `mailroom_tenant_id` there. (SendGrid carries the tags themselves as categories: see above.) */
 export const MAX_TAGS_TOTAL_BYTES = 9_000;
 
 /** Metadata is stored with the message item (DynamoDB items are at most 400 KB:

@@ -45,7 +45,7 @@ describe.each<[string, () => Backend]>([
     () => {
       const seen = new InMemorySeenEvents();
       const counters = new InMemoryCounters();
-      const messages = new InMemoryMessageStore();
+      const messages = new InMemoryMessageStore(undefined, counters);
       return { seen: () => seen, counters: () => counters, messages: () => messages };
     },
   ],
@@ -89,6 +89,45 @@ describe.each<[string, () => Backend]>([
       expect(await counters.get(tenant, '2026-12-01T10')).toEqual({ delivered: 5, opened: 1, failed: 1 });
       expect(await counters.get(tenant, '2026-12-01T11')).toEqual({ bounced: 1 });
       expect(await counters.get(tenant, '2026-12-01T12')).toEqual({});
+    });
+
+    it("reads a tenant's counted hours of one day in order, without the batch markers or other days", async () => {
+      const tenant = `t-${prefix}`;
+      const counters = stores.counters();
+      await counters.add('b1', [
+        { tenantId: tenant, hour: '2026-12-01T23', counts: { sent: 1 } },
+        { tenantId: tenant, hour: '2026-12-01T00', counts: { sent: 2, clicked: 1 } },
+        { tenantId: tenant, hour: '2026-12-02T00', counts: { sent: 9 } },
+        { tenantId: `${tenant}-other`, hour: '2026-12-01T05', counts: { sent: 9 } },
+      ]);
+      expect(await counters.day(tenant, '2026-12-01')).toEqual([
+        { hour: '2026-12-01T00', counts: { sent: 2, clicked: 1 } },
+        { hour: '2026-12-01T23', counts: { sent: 1 } },
+      ]);
+      expect(await counters.day(tenant, '2026-11-30')).toEqual([]);
+    });
+
+    it('counts each recorded mail once as queued in its tenant-hour, whether accepted or met on the queue', async () => {
+      const tenant = `t-${prefix}`;
+      const messages = stores.messages();
+      const mail = (id: string, createdAt: string) => ({
+        id: `${prefix}-${id}`,
+        tenantId: tenant,
+        createdAt,
+        from: 'shop@acme.example',
+        to: ['jane@example.com'],
+        subject: 'Hi',
+        recipients: ['jane@example.com'],
+      });
+      await messages.create(mail('a', '2026-12-01T10:15:00.000Z'), { key: `k-${prefix}`, bodyHash: 'h' });
+      // The same key again: nothing recorded, nothing counted.
+      await messages.create(mail('b', '2026-12-01T10:16:00.000Z'), { key: `k-${prefix}`, bodyHash: 'h' });
+      await messages.ensure(mail('c', '2026-12-01T10:59:59.999Z'));
+      await messages.ensure(mail('c', '2026-12-01T10:59:59.999Z'));
+      await messages.ensure(mail('a', '2026-12-01T10:15:00.000Z'));
+      await messages.create(mail('d', '2026-12-01T11:00:00.000Z'));
+      expect(await stores.counters().get(tenant, '2026-12-01T10')).toEqual({ queued: 2 });
+      expect(await stores.counters().get(tenant, '2026-12-01T11')).toEqual({ queued: 1 });
     });
   });
 

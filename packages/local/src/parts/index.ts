@@ -13,11 +13,13 @@ import { sendgrid } from './sendgrid';
 import { serviceConfigs } from './service-configs';
 import { services } from './services';
 import { ses } from './ses';
+import { smtp } from './smtp';
 import { ssm } from './ssm';
 
 export const PARTS = [
   services,
   planned,
+  smtp,
   ses,
   sendgrid,
   fauxqs,

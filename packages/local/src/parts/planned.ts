@@ -1,20 +1,15 @@
 /**
- * Contract ports of parts not built yet: the SMTP ingress (SES receiving) and the Firehose
- * stand-in. Declared so their env names and defaults already hold; starting it starts nothing. The
- * part that builds one takes its port from here.
+ * Contract ports of parts not built yet: the Firehose stand-in. Declared so its env name and default
+ * already hold; starting it starts nothing. The part that builds one takes its port from here.
  */
 import { definePart, nothingToStop } from './part';
 
 export const planned = definePart({
   name: 'planned',
   ports: {
-    smtp: { port: 2525, env: 'MAILROOM_SMTP_PORT' },
     firehose: { port: 4573, env: 'MAILROOM_FIREHOSE_PORT' },
   },
   needs: [],
   binds: () => [],
-  /** host:port, SMTP has no URL. */
-  endpoints: (ports) => ({ smtp: `localhost:${ports.smtp}` }),
-  listing: (endpoints) => [['SMTP ingress', `${endpoints.smtp} (later: not built yet)`]],
   start: async () => ({ value: undefined, stop: nothingToStop }),
 });

@@ -1,29 +1,26 @@
-import { ConfigError, type RouteDestination } from '@mailroom/core';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { RouteDestination } from '@mailroom/core';
 import type { Destination, DestinationFactory } from './port';
-import { storeDestination } from './store';
+import { QueueDestination } from './queue';
+import { WebhookDestination, type WebhookDestinationDeps } from './webhook';
 
-type Builders = {
-  [T in Exclude<RouteDestination['type'], 'store'>]?: (
-    destination: Extract<RouteDestination, { type: T }>,
-  ) => Destination;
-};
+export interface DestinationDeps {
+  sqs: Pick<SQSClient, 'send'>;
+  webhook: WebhookDestinationDeps;
+}
 
-/**
- * The route's destination: store-only here, webhook and queue from the builders given. A type without a
- * builder is a ConfigError (retryable: a deploy that adds it lets the retry schedule deliver the mail).
- */
-export const destinationFactory =
-  (builders: Builders): DestinationFactory =>
-  (destination) => {
+/** Store-only routes: the parsed mail is already stored before dispatch; nothing more to do. */
+export const storeOnly: Destination = { deliver: async () => {} };
+
+export function createDestinationFactory(deps: DestinationDeps): DestinationFactory {
+  return (destination: RouteDestination): Destination => {
     switch (destination.type) {
       case 'store':
-        return storeDestination;
+        return storeOnly;
       case 'webhook':
-        if (builders.webhook) return builders.webhook(destination);
-        break;
+        return new WebhookDestination(destination, deps.webhook);
       case 'queue':
-        if (builders.queue) return builders.queue(destination);
-        break;
+        return new QueueDestination(destination.queueUrl, deps.sqs);
     }
-    throw new ConfigError(`no ${destination.type} destination is configured in this deployment`);
   };
+}

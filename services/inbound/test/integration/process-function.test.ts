@@ -12,7 +12,7 @@ import {
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { S3ReceiptBucket } from '../../src/adapters/s3-receipt-bucket';
-import { storeDestination } from '../../src/destinations/store';
+import { storeOnly } from '../../src/destinations/factory';
 import { handler } from '../../src/functions/process/handler';
 import { bigMail } from '../support/big-mail';
 import { fixture, notification, sesId } from '../support/inbound';
@@ -136,7 +136,7 @@ describe('process function (fauxqs S3, DynamoDB Local)', () => {
   });
 
   it('takes the same notification twice as one record and one dispatch', async () => {
-    const deliver = jest.spyOn(storeDestination, 'deliver');
+    const deliver = jest.spyOn(storeOnly, 'deliver');
     try {
       const { id, body } = await arrive(fixture('mime/utf8-encoded-words-base64-body.eml'));
       expect(await invoke([body])).toEqual([]);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RouteDestination } from '@mailroom/core';
 import { InMemoryInboundStore, InMemoryMessageStore, InMemoryRouteStore } from '@mailroom/core/testing';
-import { destinationFactory } from '../../src/destinations/factory';
+import { WebhookSecretMissingError } from '../../src/destinations/errors';
+import { createDestinationFactory } from '../../src/destinations/factory';
 import type { Destination, InboundDelivery } from '../../src/destinations/port';
 import type { ProcessDeps } from '../../src/process/process-mail';
 import { MemoryBucket } from './memory-bucket';
@@ -55,7 +56,17 @@ export const harness = () => {
   const bucket = new MemoryBucket();
   const delivered: { destination: RouteDestination; delivery: InboundDelivery }[] = [];
   let deliver: (delivery: InboundDelivery) => Promise<void> = async () => undefined;
-  const base = destinationFactory({});
+  // Real destinations; the webhook's secret is never there, and the queue answers nothing.
+  const base = createDestinationFactory({
+    sqs: { send: async () => ({}) } as never,
+    webhook: {
+      secrets: {
+        get: async (name) => {
+          throw new WebhookSecretMissingError(`no signing secret at ${name}`);
+        },
+      },
+    },
+  });
   const destinations = (destination: RouteDestination): Destination => {
     const real = base(destination);
     return {

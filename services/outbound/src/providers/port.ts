@@ -14,7 +14,7 @@ export interface OutgoingAttachment {
 }
 
 export interface OutgoingMail {
-  /** Mailroom's id; travels as the SES tag / SendGrid custom arg `mailroom_message_id`. */
+  /** Mailroom's id; travels as the SES tag / SendGrid custom arg `mailroom_message_id` (the tenant as `mailroom_tenant_id`). */
   messageId: string;
   tenantId: string;
   from: Mailbox;
@@ -59,3 +59,5 @@ export interface SendOptions {
 }
 
 export const MESSAGE_ID_TAG = 'mailroom_message_id';
+/** The tenant's id travels the same way, so the event lake can be queried per tenant (docs/lake.md). */
+export const TENANT_ID_TAG = 'mailroom_tenant_id';

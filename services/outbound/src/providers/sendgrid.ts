@@ -3,6 +3,7 @@ import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import {
   MESSAGE_ID_TAG,
+  TENANT_ID_TAG,
   type Mailbox,
   type MailProvider,
   type OutgoingAttachment,
@@ -121,7 +122,7 @@ export class SendGridProvider implements MailProvider {
       ...(mail.html !== undefined && { html: mail.html }),
       headers: mail.headers,
       // Events from the Event Webhook carry custom args back, which is how they find their message.
-      customArgs: { [MESSAGE_ID_TAG]: mail.messageId },
+      customArgs: { [MESSAGE_ID_TAG]: mail.messageId, [TENANT_ID_TAG]: mail.tenantId },
       ...(categories.length && { categories }),
       attachments: mail.attachments.map(attachment),
     } as Parameters<MailService['send']>[0]);

@@ -3,6 +3,7 @@ import { ProviderNoMessageIdError } from '@mailroom/core';
 import { formatMailbox } from './mailbox';
 import {
   MESSAGE_ID_TAG,
+  TENANT_ID_TAG,
   type MailProvider,
   type OutgoingAttachment,
   type OutgoingMail,
@@ -51,6 +52,7 @@ export class SesProvider implements MailProvider {
       EmailTags: [
         ...Object.entries(mail.tags).map(([Name, Value]) => ({ Name, Value })),
         { Name: MESSAGE_ID_TAG, Value: mail.messageId },
+        { Name: TENANT_ID_TAG, Value: mail.tenantId },
       ],
       Content: {
         Simple: {

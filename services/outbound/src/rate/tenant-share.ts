@@ -198,8 +198,9 @@ export class TenantShare {
   }
 
   /**
-   * Send: undefined when the mail may go now; otherwise where it must wait. A mail that already holds a
-   * slot (from accept or an earlier copy) keeps it; one without reserves one.
+   * Send: where the mail's slot is — `delaySeconds` 0 when it is close enough to wait for in the function
+   * (toleranceMs), else how long to wait on the queue; undefined when no share applies. A mail that already
+   * holds a slot (from accept or an earlier copy) keeps it; one without reserves one.
    */
   async check(
     tenant: ShareTenant,
@@ -215,8 +216,7 @@ export class TenantShare {
       if (!('slotAt' in reserved)) return undefined; // never without maxWaitMs
       slotAt = reserved.slotAt;
     }
-    const placement = this.placement(slotAt, now);
-    return placement.delaySeconds > 0 ? placement : undefined;
+    return this.placement(slotAt, now);
   }
 
   private placement(slotAt: number, now: number): SharePlacement {
@@ -239,9 +239,13 @@ export interface SendShareDeps {
 }
 
 /**
- * The send use case's hook: true when the record was put back to wait for its tenant's share (a copy
- * with the slot and the receives used so far is on the queue; the original is to be consumed), false
- * when the mail may be sent now. `receiveCount` is the record's own count plus what earlier copies used.
+ * The send use case's hook. `deferred`: the record was put back to wait for its tenant's share (a copy with
+ * the slot and the receives used so far is on the queue; the original is to be consumed). Otherwise the
+ * mail may be sent once `waitMs` has passed: a slot less than the tolerance away is waited for here, not
+ * booked on the account budget at once. Booking it at once would let a tenant's burst (records become
+ * visible together: SQS delays are whole seconds) take a second's worth of the account's slots in one go,
+ * and every other tenant's mail would queue behind them; waiting for its own slot first interleaves them
+ * (bench `tenant-fairness`). `receiveCount` is the record's own count plus what earlier copies used.
  */
 export async function deferOverShare(
   input: {
@@ -252,35 +256,21 @@ export async function deferOverShare(
     now: number;
   },
   deps: SendShareDeps | undefined,
-): Promise<boolean> {
-  if (!deps) return false;
+): Promise<{ deferred: true } | { deferred: false; waitMs: number }> {
+  if (!deps) return { deferred: false, waitMs: 0 };
   const { message, tenant, provider, receiveCount, now } = input;
-  const wait = await deps.share.check(tenant, provider, message, now);
-  if (!wait) return false;
+  const placement = await deps.share.check(tenant, provider, message, now);
+  if (!placement) return { deferred: false, waitMs: 0 };
+  if (placement.delaySeconds === 0)
+    return { deferred: false, waitMs: Math.max(0, placement.shareSlotAt - now) };
   // This receive made no attempt: the copy carries only the receives before it.
   const attemptsUsed = receiveCount - 1;
   const { attemptsUsed: _carried, ...rest } = message;
   await deps.requeue(
-    { ...rest, shareSlotAt: wait.shareSlotAt, ...(attemptsUsed > 0 && { attemptsUsed }) },
-    wait.delaySeconds,
+    { ...rest, shareSlotAt: placement.shareSlotAt, ...(attemptsUsed > 0 && { attemptsUsed }) },
+    placement.delaySeconds,
   );
-  return true;
-}
-
-/**
- * The queue body without the fields Mailroom puts on a copy that waited on the queue (`shareSlotAt` here,
- * `attemptsUsed` here and in send/budget-wait.ts), and the record's receive count with the attempts its
- * earlier copies used (so the retry policy and the DLQ bound see every attempt).
- */
-export function unwrapShareFields<R extends { receiveCount: number }>(
-  queued: SendQueueMessage,
-  record: R,
-): { message: SendQueueMessage; record: R } {
-  const { shareSlotAt: _slot, attemptsUsed = 0, ...message } = queued;
-  return {
-    message,
-    record: attemptsUsed > 0 ? { ...record, receiveCount: record.receiveCount + attemptsUsed } : record,
-  };
+  return { deferred: true };
 }
 
 const TENANT_TTL_MS = 60_000;

@@ -43,7 +43,7 @@ export async function waitForBudget(
     'record budget wait',
   );
   const body = JSON.parse(record.body) as Record<string, unknown>;
-  // `record.receiveCount` already counts earlier copies' attempts (unwrapShareFields in send-message.ts).
+  // `record.receiveCount` already counts earlier copies' attempts (unwrapCopyFields in send-message.ts).
   const copy = { ...body, attemptsUsed: record.receiveCount - 1 };
   await deps.requeue(JSON.stringify(copy), seconds);
   deps.count('SendBudgetWaits');

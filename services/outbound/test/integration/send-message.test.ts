@@ -212,7 +212,10 @@ describe('send use case (DynamoDB Local, SES stand-in)', () => {
       emails: { body: { subject: string; custom_args?: Record<string, string>; categories?: string[] } }[];
     };
     const mail = store.emails.find((e) => e.body.subject === message.subject);
-    expect(mail?.body.custom_args).toEqual({ mailroom_message_id: message.id });
+    expect(mail?.body.custom_args).toEqual({
+      mailroom_message_id: message.id,
+      mailroom_tenant_id: message.tenantId,
+    });
     expect(mail?.body.categories).toEqual(['campaign:welcome']);
     expect((await messageOf(message.id)).message).toMatchObject({ status: 'sent', provider: 'sendgrid' });
   });

@@ -9,7 +9,13 @@ interface StoredMail {
   from: string;
   replyTo: string[];
   destination: { to: string[]; cc: string[]; bcc: string[] };
-  attachments: { filename: string; contentType: string; contentDisposition?: string; contentId?: string }[];
+  attachments: {
+    filename: string;
+    contentType: string;
+    contentDisposition?: string;
+    contentId?: string;
+    content: string;
+  }[];
 }
 
 /** RFC 2047 B encoded-words back to text (what a mail client shows). */
@@ -113,6 +119,23 @@ describe('SES provider (the request it builds, against the SES stand-in)', () =>
       expect.objectContaining({ filename: 'terms.pdf', contentDisposition: 'ATTACHMENT' }),
     ]);
     expect(sent?.attachments[1]?.contentId).toBeUndefined();
+  });
+
+  it('delivers attachment bytes intact, large ones included (the body is built around them)', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024 + 1, 0);
+    for (let i = 0; i < big.length; i += 4099) big[i] = i % 251;
+    const small = Buffer.from('%PDF-1.7 ü');
+    const mail = outgoing({
+      attachments: [
+        { filename: 'big.bin', contentType: 'application/octet-stream', content: big },
+        { filename: 'レポート.pdf', contentType: 'application/pdf', content: small },
+      ],
+    });
+    await provider.send(mail);
+    const [sent] = await stored(mail.subject);
+    expect(sent?.attachments.map((a) => a.filename)).toEqual(['big.bin', 'レポート.pdf']);
+    expect(Buffer.from(sent!.attachments[0]!.content, 'base64').equals(big)).toBe(true);
+    expect(Buffer.from(sent!.attachments[1]!.content, 'base64').equals(small)).toBe(true);
   });
 });
 

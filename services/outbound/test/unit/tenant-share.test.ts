@@ -176,7 +176,38 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
     expect(requeued[0]).toEqual({ message, delaySeconds: 900 });
   });
 
+  /** Records of one batch arrive together: each waits for its own slot, the clock stays where it is. */
+  const concurrently = () => {
+    const waits: number[] = [];
+    t.deps.sleep = async (ms) => void waits.push(ms);
+    return waits;
+  };
+
+  it('waits in the function for a slot less than the tolerance away, then books the account budget', async () => {
+    store.tat.set('acme', t.clock.ms + 400);
+    const booked: number[] = [];
+    const sleeps: number[] = [];
+    t.deps.sleep = async (ms) => {
+      sleeps.push(ms);
+      t.clock.advance(ms);
+    };
+    t.deps.budgets = {
+      ses: {
+        reserve: async () => (
+          booked.push(t.clock.ms),
+          { at: t.clock.ms, wait: async () => undefined, leaving: () => undefined }
+        ),
+      },
+    };
+    const start = t.clock.ms;
+    await expect(sendMessage(record(queueMessage()), t.deps)).resolves.toBe('sent');
+    expect(sleeps[0]).toBe(400);
+    expect(booked).toEqual([start + 400]); // not before its own slot
+    expect(requeued).toEqual([]);
+  });
+
   it('does not starve another tenant: B goes out while A waits for its share', async () => {
+    const waits = concurrently();
     for (let i = 0; i < 50; i += 1) {
       const outcome = await sendMessage(record(queueMessage({ subject: `a${i}` })), t.deps);
       expect(outcome).toBe(i <= 10 ? 'sent' : 'deferred'); // 10/s, 1 s of tolerance
@@ -184,6 +215,8 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
     const b = queueMessage({ tenantId: 'globex', from: 'app@globex.example', subject: 'b' });
     await expect(sendMessage(record(b), t.deps)).resolves.toBe('sent');
     expect(t.ses.subjects()).toContain('b');
+    // A's mails sent now each waited for its own slot, 100 ms apart; B, within its share, did not wait.
+    expect(waits).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
     // A's copies are spread at its share: one second of them per second.
     expect(requeued.map((r) => r.delaySeconds)).toEqual([
       ...Array(10).fill(2),
@@ -195,10 +228,12 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
 
   it('lets a tenant with its own sendRate send at that rate instead of the default share', async () => {
     t.tenants.set('acme', { sendRate: 1 });
+    const waits = concurrently();
     const outcomes = [];
     for (let i = 0; i < 4; i += 1) outcomes.push(await sendMessage(record(queueMessage()), t.deps));
     expect(outcomes).toEqual(['sent', 'sent', 'deferred', 'deferred']);
     expect(requeued.map((r) => r.delaySeconds)).toEqual([2, 3]);
+    expect(waits).toEqual([1000]);
   });
 
   it('carries the receives a record used into its copy, so waiting never hands out fresh attempts', async () => {

@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes } from '../../aws/dynamo-errors';
 import {
   COUNTED_BATCH_TTL_SECONDS,
-  EVENT_COUNTERS,
+  STAT_COUNTERS,
   type CounterCounts,
   type CounterDelta,
   type Counters,
 } from './port';
 
 /** docs/design-notes.md: `pk = STAT#<tenant>#<YYYY-MM-DD>`, `sk = <HH>`, one numeric attribute per counter. */
-const counterKey = (tenantId: string, hour: string) => ({
+export const counterKey = (tenantId: string, hour: string) => ({
   pk: `STAT#${tenantId}#${hour.slice(0, 10)}`,
   sk: hour.slice(11, 13),
 });
@@ -77,11 +82,39 @@ export class DynamoCounters implements Counters {
     const found = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: counterKey(tenantId, hour), ConsistentRead: true }),
     );
-    const counts: CounterCounts = {};
-    for (const name of EVENT_COUNTERS) {
-      const n = found.Item?.[name];
-      if (typeof n === 'number') counts[name] = n;
-    }
-    return counts;
+    return countsOf(found.Item);
+  }
+
+  async day(tenantId: string, day: string): Promise<{ hour: string; counts: CounterCounts }[]> {
+    const hours: { hour: string; counts: CounterCounts }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      // Hours are `sk` 00–23; the batch markers (`BATCH#…`) sort after them and are left out.
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: {
+            ':pk': counterKey(tenantId, `${day}T00`).pk,
+            ':first': '00',
+            ':last': '23',
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        hours.push({ hour: `${day}T${String(item.sk)}`, counts: countsOf(item) });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return hours;
   }
 }
+
+const countsOf = (item: Record<string, unknown> | undefined): CounterCounts => {
+  const counts: CounterCounts = {};
+  for (const name of STAT_COUNTERS) {
+    const n = item?.[name];
+    if (typeof n === 'number') counts[name] = n;
+  }
+  return counts;
+};

@@ -9,7 +9,10 @@ export const EVENT_COUNTERS = [
   'failed',
 ] as const;
 export type EventCounter = (typeof EVENT_COUNTERS)[number];
-export type CounterCounts = Partial<Record<EventCounter, number>>;
+/** What GET /v1/stats reports: `queued` is counted as mail is recorded (MessageStore.create / ensure). */
+export const STAT_COUNTERS = ['queued', ...EVENT_COUNTERS] as const;
+export type StatCounter = (typeof STAT_COUNTERS)[number];
+export type CounterCounts = Partial<Record<StatCounter, number>>;
 
 export interface CounterDelta {
   tenantId: string;
@@ -29,6 +32,8 @@ export interface Counters {
    */
   add(batchId: string, deltas: readonly CounterDelta[]): Promise<void>;
   get(tenantId: string, hour: string): Promise<CounterCounts>;
+  /** The tenant's counted hours of one UTC day (`YYYY-MM-DD`), in order; hours with nothing counted are left out. */
+  day(tenantId: string, day: string): Promise<{ hour: string; counts: CounterCounts }[]>;
 }
 
 /** Batch markers only need to outlive the retries of their batch (SQS keeps a message 14 days at most). */

@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../ids';
+import { counterKey } from '../counters/dynamo';
 import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
 import type { MessageStatus } from '../../schemas';
 import {
@@ -84,6 +85,19 @@ export class DynamoMessageStore implements MessageStore {
     return [item, ...recipients, event];
   }
 
+  /** Counts the new mail in its tenant-hour's `queued` (GET /v1/stats), in the write that records it. */
+  private queuedCount(message: NewMessage): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: counterKey(message.tenantId, message.createdAt.slice(0, 13)),
+        UpdateExpression: 'ADD #queued :one',
+        ExpressionAttributeNames: { '#queued': 'queued' },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    };
+  }
+
   private eventItem(messageId: string, event: MessageEvent) {
     return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${newId()}`, ...event };
   }
@@ -126,7 +140,7 @@ export class DynamoMessageStore implements MessageStore {
       });
     }
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: puts }));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [...puts, this.queuedCount(message)] }));
       return { created: true };
     } catch (err) {
       if (!idemKey || !conditionFailed(err)) throw err;
@@ -148,13 +162,16 @@ export class DynamoMessageStore implements MessageStore {
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: this.messageItems(message, this.now().toISOString()).map((Item, i) => ({
-            Put: {
-              TableName: this.tableName,
-              Item,
-              ...(i === 0 && { ConditionExpression: 'attribute_not_exists(pk)' }),
-            },
-          })),
+          TransactItems: [
+            ...this.messageItems(message, this.now().toISOString()).map((Item, i) => ({
+              Put: {
+                TableName: this.tableName,
+                Item,
+                ...(i === 0 && { ConditionExpression: 'attribute_not_exists(pk)' }),
+              },
+            })),
+            this.queuedCount(message),
+          ],
         }),
       );
     } catch (err) {

@@ -1,4 +1,5 @@
 import { newId } from '../../ids';
+import type { InMemoryCounters } from '../counters/memory';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   type IdempotencyRecord,
@@ -32,7 +33,11 @@ export class InMemoryMessageStore implements MessageStore {
   private readonly timelines = new Map<string, { sk: string; event: MessageEvent }[]>();
   private readonly claims = new Map<string, IdempotencyRecord & { expiresAt: number }>();
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    /** Where recorded mail is counted as `queued` (as DynamoMessageStore does on the same table). */
+    private readonly counters?: InMemoryCounters,
+  ) {}
 
   async create(
     message: NewMessage,
@@ -154,6 +159,7 @@ export class InMemoryMessageStore implements MessageStore {
       updatedAt: at,
     });
     this.addEvent(message.id, { type: 'queued', at, provider: null, data: {} });
+    this.counters?.bump(message.tenantId, message.createdAt.slice(0, 13), 'queued');
   }
 
   private addEvent(id: string, event: MessageEvent): void {

@@ -1,4 +1,4 @@
-import { ConfigError, MailroomError } from '@mailroom/core';
+import { MailroomError } from '@mailroom/core';
 import { InvalidNotificationError } from '../../../src/process/errors';
 import { processMail } from '../../../src/process/process-mail';
 import { fixture, harness, notification, sesId } from '../../support/inbound';
@@ -314,7 +314,7 @@ describe('processMail', () => {
     expect(h.bucket.keys(`parsed/${result.id}/`)).toEqual([`parsed/${result.id}/message.json`]);
   });
 
-  it('records a route whose destination this deployment lacks as `failed` with a config reason', async () => {
+  it('records a webhook route whose signing secret is missing as `failed` with the destination’s reason', async () => {
     const h = await setup();
     await h.routes.put({
       pattern: `hook@${ACME}`,
@@ -324,9 +324,8 @@ describe('processMail', () => {
     const { result } = await h.deliver(simple(), [`hook@${ACME}`]);
     expect(result).toMatchObject({
       outcome: 'failed',
-      reason: expect.stringMatching(/^CONFIG\.INVALID: no webhook destination/),
+      reason: expect.stringMatching(/^WEBHOOK\.SECRET_MISSING: /),
     });
-    expect(new ConfigError('x').retryable).toBe(true);
   });
 
   describe('links mail to the sent mail it answers', () => {
