@@ -67,5 +67,5 @@ export interface Context {
 /** Parameter Store names (README "Configuration"): per tenant, and per route by its pattern's hash. */
 export const parameterNames = (stage: string) => ({
   sendgridKey: (tenantId: string) => `/mailroom/${stage}/tenants/${tenantId}/sendgrid-api-key`,
-  routeSecret: (patternHash: string) => `/mailroom/${stage}/routes/${patternHash}/secret`,
+  routeSecret: (patternHash: string) => `/mailroom/${stage}/inbound/routes/${patternHash}/secret`,
 });

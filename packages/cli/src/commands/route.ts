@@ -45,11 +45,16 @@ export const routeCommands: Group = {
           value: '<url>',
           help: 'POST each mail there, signed (a secret is generated and shown once)',
         },
-        queue: { type: 'string', value: '<url>', help: 'send each mail to this SQS queue' },
+        queue: {
+          type: 'string',
+          value: '<url>',
+          help: 'send each mail to this SQS queue (named mailroom-<stage>-inbound-to-…)',
+        },
       },
       notes: [
         'Without --webhook or --queue the mail is kept in Mailroom only (store).',
-        'A webhook secret is stored as a SecureString at /mailroom/<stage>/routes/<sha256(pattern)[0:16]>/secret.',
+        'A webhook secret is stored as a SecureString at /mailroom/<stage>/inbound/routes/<sha256(pattern)[0:16]>/secret.',
+        'A queue must be named mailroom-<stage>-inbound-to-…: the process function may send to those only.',
       ],
       async run({ args, options }, ctx) {
         const pattern = parsePattern(args['address-pattern']!, 'route add');
@@ -68,7 +73,15 @@ export const routeCommands: Group = {
           // The secret before the route: a route must never name a parameter that does not exist.
           await (await ctx.secrets()).put(secretParameter, secret);
         } else if (typeof options.queue === 'string') {
-          destination = { type: 'queue', queueUrl: url(options.queue, 'queue') };
+          const queueUrl = url(options.queue, 'queue');
+          const prefix = `mailroom-${ctx.stage}-inbound-to-`;
+          if (!(new URL(queueUrl).pathname.split('/').pop() ?? '').startsWith(prefix)) {
+            throw new UsageError(
+              `the queue must be named ${prefix}… (the process function may send to those only)`,
+              'route add',
+            );
+          }
+          destination = { type: 'queue', queueUrl };
         }
         const routes = await ctx.routes();
         const previous = await routes.get(pattern);

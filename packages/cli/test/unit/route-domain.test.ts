@@ -22,7 +22,7 @@ describe('mailroom route', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const parameter = `/mailroom/local/routes/${hash16('support@in.acme.example')}/secret`;
+    const parameter = `/mailroom/local/inbound/routes/${hash16('support@in.acme.example')}/secret`;
     const { secret, ...route } = run.json();
     expect(secret).toMatch(/^whsec_[\w-]{43}$/);
     expect(world.secrets.values.get(parameter)).toBe(secret);
@@ -50,7 +50,7 @@ describe('mailroom route', () => {
       'ops@in.acme.example',
       'acme',
       '--queue',
-      'https://sqs.us-east-1.amazonaws.com/1/ops',
+      'https://sqs.us-east-1.amazonaws.com/1/mailroom-local-inbound-to-ops',
     );
     expect(queued.code).toBe(0);
     await cli(world, 'route', 'add', 'hook@in.acme.example', 'acme', '--webhook', 'https://h.example/x');
@@ -72,6 +72,11 @@ describe('mailroom route', () => {
       ['route', 'add', 'a@b.example', 'acme', '--webhook', 'https://x', '--queue', 'https://y'],
       2,
       'not both',
+    ],
+    [
+      ['route', 'add', 'a@b.example', 'acme', '--queue', 'https://sqs.us-east-1.amazonaws.com/1/ops'],
+      2,
+      'the queue must be named mailroom-local-inbound-to-',
     ],
     [['route', 'add', 'a@b.example', 'nobody'], 1, 'Tenant nobody not found'],
     [['route', 'remove', 'nobody@b.example'], 1, 'No route for nobody@b.example'],

@@ -1,0 +1,15 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { RetryOrder } from '../process/notification';
+
+/** The inbound queue, for retry orders (the SES notifications reach it through the topic). */
+export class InboundQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly url: string,
+  ) {}
+
+  async retry(id: string): Promise<void> {
+    const order: RetryOrder = { type: 'mailroom.inbound.retry', id };
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.url, MessageBody: JSON.stringify(order) }));
+  }
+}
