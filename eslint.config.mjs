@@ -41,7 +41,7 @@ export default tseslint.config(
   // The CLI runs services' use cases with its own adapters: never a service's wiring, config or handlers, which
   // would build clients from a Lambda's env.
   {
-    files: ['packages/cli/**/*.ts'],
+    files: ['cli/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

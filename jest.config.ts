@@ -23,7 +23,7 @@ const config: Config = {
   projects: [
     'packages/core',
     'packages/local',
-    'packages/cli',
+    'cli',
     'services/outbound',
     'services/inbound',
     'services/events',

@@ -3,13 +3,21 @@
  * and SES configuration sets with their event destinations. Only the fields the local cloud uses are
  * resolved, so the rest (roles' policies, log groups…) may use intrinsics the resolver lacks.
  */
-import type { BucketStep } from './plan';
 import { isTrue, type Resolver } from './resolver';
 
 export interface QueueNotification {
   queueArn: string;
   event: string;
   rules: Array<{ Name: string; Value: string }>;
+}
+export interface BucketStep {
+  kind: 'bucket';
+  logicalId: string;
+  name: string;
+  /** The bucket's `NotificationConfiguration.QueueConfigurations`, as S3's API takes them. */
+  queueNotifications: QueueNotification[];
+  /** Topic, Lambda or EventBridge notifications, which nothing local receives. */
+  otherNotifications: string[];
 }
 export interface DeliveryStreamStep {
   kind: 'deliveryStream';

@@ -6,6 +6,7 @@ import {
   bucket,
   deliveryStream,
   eventDestination,
+  type BucketStep,
   type ConfigurationSetStep,
   type DeliveryStreamStep,
   type EventDestinationStep,
@@ -13,7 +14,7 @@ import {
 } from './plan-events';
 import { isTrue, type Resolver, type Resources } from './resolver';
 
-export type { ConfigurationSetStep, DeliveryStreamStep, EventDestinationStep, QueueNotification };
+export type { BucketStep, ConfigurationSetStep, DeliveryStreamStep, EventDestinationStep, QueueNotification };
 export { sesEventType } from './plan-events';
 
 export interface QueueStep {
@@ -34,15 +35,6 @@ export interface SubscriptionStep {
   protocol: string;
   endpoint: string;
   attributes: Record<string, string>;
-}
-export interface BucketStep {
-  kind: 'bucket';
-  logicalId: string;
-  name: string;
-  /** The bucket's `NotificationConfiguration.QueueConfigurations`, as S3's API takes them. */
-  queueNotifications: QueueNotification[];
-  /** Topic, Lambda or EventBridge notifications, which nothing local receives. */
-  otherNotifications: string[];
 }
 export interface TableStep {
   kind: 'table';

@@ -164,7 +164,7 @@ describe('pnpm mailroom against the local cloud', () => {
     const mailroom = (...argv: string[]) =>
       promisify(execFile)(
         process.execPath,
-        [require.resolve('tsx/cli'), join(root, 'packages/cli/src/main.ts'), ...argv],
+        [require.resolve('tsx/cli'), join(root, 'cli/src/main.ts'), ...argv],
         {
           cwd: root,
           env: shellEnv(),
