@@ -12,3 +12,5 @@ export {
   DEFAULT_WEBHOOK_TIMEOUT_MS,
 } from './deliver';
 export type { SignedPost } from './deliver';
+export { postSignedWebhookWithRetries } from './retry';
+export type { WebhookRetryPolicy, WebhookRetryHooks, WebhookRetryOutcome } from './retry';

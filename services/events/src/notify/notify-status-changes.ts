@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   backoffCeiling,
-  backoffDelay,
   postSignedWebhook,
+  postSignedWebhookWithRetries,
   WebhookUnavailableError,
   type WebhookEndpoint,
   type WebhookEndpointStore,
@@ -57,8 +57,6 @@ export const worstCaseMs = (p: NotifyPolicy): number => {
     total += backoffCeiling(i, { baseMs: p.baseDelayMs, capMs: p.maxDelayMs });
   return total;
 };
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Posts every status change of a stream batch to the tenant's active endpoints subscribed to the new
@@ -126,8 +124,6 @@ async function deliver(
   failing: Set<string>,
   options: NotifyOptions,
 ): Promise<void> {
-  const post = deps.post ?? postSignedWebhook;
-  const sleep = deps.sleep ?? defaultSleep;
   const now = deps.now ?? (() => new Date());
   const body = statusWebhookBody(change, endpoint.id);
   const text = JSON.stringify(body);
@@ -144,41 +140,39 @@ async function deliver(
       error = 'no signing secret (the endpoint is being deleted)';
       countsAgainstEndpoint = false;
     } else {
-      for (;;) {
-        attempts += 1;
-        try {
-          await post({
-            url: endpoint.url,
-            secret,
-            body: text,
-            headers: { 'Mailroom-Delivery-Id': body.id },
-            timeoutMs: policy.timeoutMs,
-          });
-          if (endpoint.failures > 0) {
-            await deps.health.recordSuccess(endpoint.tenantId, endpoint.id).catch((err: unknown) => {
-              deps.logger.warn('status webhooks: could not reset the failure count', {
-                endpointId: endpoint.id,
-                error: err,
-              });
+      const left = options.remainingMs;
+      const outcome = await postSignedWebhookWithRetries(
+        {
+          url: endpoint.url,
+          secret,
+          body: text,
+          headers: { 'Mailroom-Delivery-Id': body.id },
+          timeoutMs: policy.timeoutMs,
+        },
+        { attempts: policy.attempts, baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs },
+        {
+          ...(deps.post && { post: deps.post }),
+          ...(deps.sleep && { sleep: deps.sleep }),
+          ...(deps.random && { random: deps.random }),
+          // A 4xx (or anything but an unavailable receiver): sending it again will not help.
+          retryable: (err) => err instanceof WebhookUnavailableError,
+          ...(left && { mayWait: (wait: number) => left() >= wait + policy.timeoutMs + WRAP_UP_MS }),
+        },
+      );
+      attempts = outcome.attempts;
+      if (outcome.delivered) {
+        if (endpoint.failures > 0) {
+          await deps.health.recordSuccess(endpoint.tenantId, endpoint.id).catch((err: unknown) => {
+            deps.logger.warn('status webhooks: could not reset the failure count', {
+              endpointId: endpoint.id,
+              error: err,
             });
-          }
-          return;
-        } catch (err) {
-          error = err instanceof Error ? err.message : String(err);
-          if (!(err instanceof WebhookUnavailableError)) break; // a 4xx: sending it again will not help
-          const wait = backoffDelay(attempts - 1, {
-            baseMs: policy.baseDelayMs,
-            capMs: policy.maxDelayMs,
-            ...(deps.random && { random: deps.random }),
           });
-          const left = options.remainingMs?.() ?? Infinity;
-          if (attempts >= policy.attempts || left < wait + policy.timeoutMs + WRAP_UP_MS) {
-            failing.add(endpoint.id);
-            break;
-          }
-          await sleep(wait);
         }
+        return;
       }
+      error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+      if (outcome.retryable) failing.add(endpoint.id);
     }
   }
 

@@ -1,21 +1,15 @@
 import {
-  backoffDelay,
   DEFAULT_WEBHOOK_TIMEOUT_MS,
-  MailroomError,
-  postSignedWebhook,
+  postSignedWebhookWithRetries,
   WebhookUnavailableError,
   type SignedPost,
+  type WebhookRetryPolicy,
 } from '@mailroom/core';
 import { deliveryPayload } from './payload';
 import type { Destination, InboundDelivery } from './port';
 import type { SecretSource } from './secrets';
 
-export interface WebhookRetry {
-  /** Tries in one invocation, the first included. */
-  attempts: number;
-  baseMs: number;
-  capMs: number;
-}
+export type WebhookRetry = WebhookRetryPolicy;
 
 /**
  * Three tries with full-jitter backoff (up to 1 s, then 2 s) fit a worst case of 3 × 10 s timeouts + 3 s
@@ -33,8 +27,6 @@ export interface WebhookDestinationDeps {
   random?: () => number;
 }
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * POSTs the delivery payload as JSON, signed (`Mailroom-Signature`), to the route's URL. A 2xx delivers.
  * A 4xx other than 408/429 is the receiver's final word (WebhookRejectedError, not retried); anything else
@@ -51,37 +43,26 @@ export class WebhookDestination implements Destination {
   async deliver(delivery: InboundDelivery): Promise<void> {
     const secret = await this.deps.secrets.get(this.target.secretParameter);
     const body = JSON.stringify(deliveryPayload(delivery));
-    const retry = this.deps.retry ?? DEFAULT_WEBHOOK_RETRY;
-    const post = this.deps.post ?? postSignedWebhook;
-    const sleep = this.deps.sleep ?? sleepFor;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await post({
-          url: this.target.url,
-          secret,
-          body,
-          headers: { 'mailroom-delivery-id': delivery.record.id },
-          timeoutMs: this.deps.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
-        });
-        return;
-      } catch (err) {
-        const retryable = err instanceof MailroomError ? err.retryable : true;
-        if (!retryable) throw err;
-        if (attempt >= retry.attempts) {
-          throw err instanceof WebhookUnavailableError
-            ? err
-            : new WebhookUnavailableError(`webhook delivery failed: ${String(err)}`, undefined, {
-                cause: err,
-              });
-        }
-        await sleep(
-          backoffDelay(attempt - 1, {
-            baseMs: retry.baseMs,
-            capMs: retry.capMs,
-            ...(this.deps.random ? { random: this.deps.random } : {}),
-          }),
-        );
-      }
-    }
+    const outcome = await postSignedWebhookWithRetries(
+      {
+        url: this.target.url,
+        secret,
+        body,
+        headers: { 'mailroom-delivery-id': delivery.record.id },
+        timeoutMs: this.deps.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
+      },
+      this.deps.retry ?? DEFAULT_WEBHOOK_RETRY,
+      {
+        ...(this.deps.post && { post: this.deps.post }),
+        ...(this.deps.sleep && { sleep: this.deps.sleep }),
+        ...(this.deps.random && { random: this.deps.random }),
+      },
+    );
+    if (outcome.delivered) return;
+    const { error } = outcome;
+    if (!outcome.retryable || error instanceof WebhookUnavailableError) throw error;
+    throw new WebhookUnavailableError(`webhook delivery failed: ${String(error)}`, undefined, {
+      cause: error,
+    });
   }
 }
