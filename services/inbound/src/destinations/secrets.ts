@@ -1,5 +1,5 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { MailroomError } from '@mailroom/core';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SsmWebhookSecrets } from '@mailroom/core/aws';
 import { SecretUnavailableError, WebhookSecretMissingError } from './errors';
 
 /** Where a webhook route's signing secret is read from, by its Parameter Store name. */
@@ -18,11 +18,15 @@ export const SECRET_TTL_MS = 60_000;
  */
 export class ParameterStoreSecrets implements SecretSource {
   private readonly cache = new Map<string, { at: number; value: Promise<string> }>();
+  /** The SecureString read (with decryption), shared with the status webhooks' secrets. */
+  private readonly parameters: SsmWebhookSecrets;
 
   constructor(
-    private readonly ssm: Pick<SSMClient, 'send'>,
+    ssm: Pick<SSMClient, 'send'>,
     private readonly options: { ttlMs?: number; now?: () => number } = {},
-  ) {}
+  ) {
+    this.parameters = new SsmWebhookSecrets(ssm);
+  }
 
   get(name: string): Promise<string> {
     const now = this.options.now ?? Date.now;
@@ -38,22 +42,19 @@ export class ParameterStoreSecrets implements SecretSource {
   }
 
   private async read(name: string): Promise<string> {
+    let value: string | null;
     try {
-      const { Parameter } = await this.ssm.send(
-        new GetParameterCommand({ Name: name, WithDecryption: true }),
-      );
-      if (!Parameter?.Value) throw new WebhookSecretMissingError(`SSM parameter ${name} has no value`);
-      return Parameter.Value;
+      value = await this.parameters.get(name);
     } catch (err) {
-      if (err instanceof MailroomError) throw err;
-      if ((err as Error).name !== 'ParameterNotFound') {
-        throw new SecretUnavailableError(`reading SSM parameter ${name} failed: ${(err as Error).name}`, {
-          cause: err,
-        });
-      }
-      throw new WebhookSecretMissingError(`the webhook signing secret parameter ${name} does not exist`, {
+      throw new SecretUnavailableError(`reading SSM parameter ${name} failed: ${(err as Error).name}`, {
         cause: err,
       });
     }
+    if (value === null) {
+      throw new WebhookSecretMissingError(
+        `the webhook signing secret parameter ${name} does not exist or has no value`,
+      );
+    }
+    return value;
   }
 }
