@@ -7,6 +7,7 @@
  * https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSetEventDestination.html
  */
 import { sesError, type SesErrorAnswer } from './ses-requests';
+import { asObject, bad, json, ok, resourcePath } from './ses-v2-rest';
 
 export interface FirehoseDestination {
   name: string;
@@ -41,24 +42,8 @@ const EVENT_TYPES = new Set([
   'SUBSCRIPTION',
 ]);
 
-const ok = (body: unknown): SesErrorAnswer => {
-  const text = JSON.stringify(body);
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: text };
-};
-const bad = (message: string) => sesError('v2', 400, 'BadRequestException', message);
 const notFound = (name: string) =>
   sesError('v2', 404, 'NotFoundException', `Configuration set <${name}> does not exist.`);
-
-type Json = Record<string, unknown>;
-const asObject = (v: unknown): Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
-function json(body: Buffer): Json {
-  try {
-    return asObject(JSON.parse(body.toString('utf8')));
-  } catch {
-    return {};
-  }
-}
 
 export function sesConfigurationSets(): SesConfigurationSets {
   const sets = new Map<string, Map<string, FirehoseDestination>>();
@@ -116,9 +101,10 @@ export function sesConfigurationSets(): SesConfigurationSets {
 
   return {
     handle(method, path, body) {
-      if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return undefined;
-      if (path === PREFIX) return method === 'POST' ? create(body) : undefined;
-      const [encoded = '', sub, ...rest] = path.slice(PREFIX.length + 1).split('/');
+      const resource = resourcePath(PREFIX, path);
+      if (resource === undefined) return undefined;
+      if (resource === 'collection') return method === 'POST' ? create(body) : undefined;
+      const { encoded, sub, rest } = resource;
       let name: string;
       try {
         name = decodeURIComponent(encoded);

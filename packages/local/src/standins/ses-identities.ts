@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { base32, devIdentities } from '../dev-domains';
 import { sesError, type SesErrorAnswer } from './ses-requests';
+import { bad, json, ok, resourcePath } from './ses-v2-rest';
 import { bareAddress } from './simulator';
 
 export interface PresetIdentity {
@@ -167,9 +168,10 @@ export function sesIdentities(options: SesIdentitiesOptions = {}): SesIdentities
 
   return {
     handle(method, path, body) {
-      if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return undefined;
-      if (path === PREFIX) return method === 'POST' ? create(body) : undefined;
-      const [encoded = '', sub, ...rest] = path.slice(PREFIX.length + 1).split('/');
+      const resource = resourcePath(PREFIX, path);
+      if (resource === undefined) return undefined;
+      if (resource === 'collection') return method === 'POST' ? create(body) : undefined;
+      const { encoded, sub, rest } = resource;
       let name: string;
       try {
         name = decodeURIComponent(encoded).toLowerCase();
@@ -209,19 +211,3 @@ const validName = (name: string, type: Identity['type']) =>
   type === 'EMAIL_ADDRESS'
     ? /^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name)
     : /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/.test(name) && name.length <= 253;
-
-const bad = (message: string) => sesError('v2', 400, 'BadRequestException', message);
-
-const ok = (body: unknown): SesErrorAnswer => {
-  const text = JSON.stringify(body);
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: text };
-};
-
-function json(body: Buffer): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
