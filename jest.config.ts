@@ -15,7 +15,7 @@ const project = (dir: string): Config => ({
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(@middy))'],
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(@middy|@seriousme))'],
   setupFiles: [`${__dirname}/scripts/jest/quiet-logs.ts`],
 });
 

@@ -73,7 +73,27 @@ export {
   isSameOrSubdomain,
   MAX_DOMAIN_LENGTH,
   SES_IDENTITY_TAGS,
+  AddDomainRequestSchema,
+  ListDomainsQuerySchema,
 } from './schemas/domain';
+export type { AddDomainRequest, ListDomainsQuery } from './schemas/domain';
+export {
+  ErrorBodySchema,
+  listPageSchema,
+  MessageAcceptedSchema,
+  AttachmentUploadSchema,
+  DomainStatusSchema,
+  DomainSchema,
+  MessageEventSchema,
+  MessageSchema,
+  StatsSchema,
+  InboundStatusSchema,
+  InboundSummarySchema,
+  InboundMailSchema,
+  InboundRetryAcceptedSchema,
+  WebhookSchema,
+  CreatedWebhookSchema,
+} from './schemas/responses';
 export {
   SendMailRequestSchema,
   SendQueueMessageSchema,

@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
+import { listQuerySchema } from '../lists/limit';
 
 /**
  * Sending domains (docs/contract.md, `/v1/domains`). One spelling per domain, so a domain is one key in
@@ -68,3 +69,23 @@ export const isSameOrSubdomain = (domain: string, parent: string): boolean =>
  * identity that already exists in the account is taken over only by the stage and tenant that made it.
  */
 export const SES_IDENTITY_TAGS = { stage: 'mailroom:stage', tenant: 'mailroom:tenant' } as const;
+
+/**
+ * `POST /v1/domains` body: `{"domain", "mailFrom"?}` (docs/contract.md). Here rather than in outbound, which
+ * validates with it, because the api service's OpenAPI document is built from it too.
+ */
+export const AddDomainRequestSchema = z
+  .strictObject({
+    domain: DomainNameSchema,
+    /** A custom MAIL FROM domain: a subdomain of `domain`, e.g. `bounce.mail.acme.example`. */
+    mailFrom: DomainNameSchema.optional(),
+  })
+  .meta({
+    id: 'AddDomainRequest',
+    description: 'A sending domain to add, with an optional MAIL FROM domain.',
+  });
+export type AddDomainRequest = z.infer<typeof AddDomainRequestSchema>;
+
+/** `GET /v1/domains` query: the contract's list parameters only (docs/api-lists.md). */
+export const ListDomainsQuerySchema = listQuerySchema({});
+export type ListDomainsQuery = z.infer<typeof ListDomainsQuerySchema>;

@@ -1,27 +1,17 @@
 import {
+  AddDomainRequestSchema,
   ConflictError,
+  type AddDomainRequest,
   domainAndParents,
-  DomainNameSchema,
   SES_IDENTITY_TAGS,
   ValidationError,
 } from '@mailroom/core';
-import { z } from 'zod';
 import type { DomainDeps } from './deps';
 import { fieldsOf, type IdentityState } from './identities';
 import { domainView, type DomainView } from './records';
 
-/** `POST /v1/domains` body: `{"domain", "mailFrom"?}` (docs/contract.md). */
-export const AddDomainRequestSchema = z
-  .strictObject({
-    domain: DomainNameSchema,
-    /** A custom MAIL FROM domain: a subdomain of `domain`, e.g. `bounce.mail.acme.example`. */
-    mailFrom: DomainNameSchema.optional(),
-  })
-  .meta({
-    id: 'AddDomainRequest',
-    description: 'A sending domain to add, with an optional MAIL FROM domain.',
-  });
-export type AddDomainRequest = z.infer<typeof AddDomainRequestSchema>;
+// The body schema lives in core: the api service's OpenAPI document is built from it too.
+export { AddDomainRequestSchema };
 
 /**
  * `POST /v1/domains`: claims the domain for the tenant (a conditional write: the first tenant wins, any

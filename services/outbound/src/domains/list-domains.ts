@@ -1,12 +1,15 @@
-import { listQuerySchema, type CursorScope, type ListPage } from '@mailroom/core';
-import type { z } from 'zod';
+import {
+  ListDomainsQuerySchema,
+  type CursorScope,
+  type ListDomainsQuery,
+  type ListPage,
+} from '@mailroom/core';
 import type { ListDomainDeps } from './deps';
 import { domainView, type DomainView } from './records';
 import { isStale, refreshDomain } from './refresh-domain';
 
-/** `GET /v1/domains` query: the contract's list parameters only (docs/api-lists.md). */
-export const ListDomainsQuerySchema = listQuerySchema({});
-export type ListDomainsQuery = z.infer<typeof ListDomainsQuerySchema>;
+// The query schema lives in core: the api service's OpenAPI document is built from it too.
+export { ListDomainsQuerySchema };
 
 /**
  * `GET /v1/domains`: the tenant's domains in name order. Pending ones not read from SES for
