@@ -27,14 +27,16 @@ export const ErrorBodySchema = z
   })
   .meta({ id: 'Error', description: 'An error answer.' });
 
-/** Every list endpoint's page: `{"items": [...], "nextCursor": "..." | null}`. */
-export const listPageSchema = <T extends z.ZodType>(item: T) =>
-  z.strictObject({
-    items: z.array(item),
-    nextCursor: nullable(z.string()).meta({
-      description: 'Pass back as `cursor` for the next page; null on the last page.',
-    }),
-  });
+/** Every list endpoint's page: `{"items": [...], "nextCursor": "..." | null}`; `id` names it in the document. */
+export const listPageSchema = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .strictObject({
+      items: z.array(item),
+      nextCursor: nullable(z.string()).meta({
+        description: 'Pass back as `cursor` for the next page; null on the last page.',
+      }),
+    })
+    .meta({ id, description: 'One page of a list.' });
 
 const StoredAddressSchema = z.union([
   z.string(),

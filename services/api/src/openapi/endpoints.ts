@@ -99,7 +99,7 @@ export const ENDPOINTS: Endpoint[] = [
     success: {
       status: 200,
       description: "The tenant's domains in name order.",
-      schema: listPageSchema(DomainSchema),
+      schema: listPageSchema(DomainSchema, 'DomainPage'),
     },
   },
   {
@@ -134,7 +134,11 @@ export const ENDPOINTS: Endpoint[] = [
     description: 'Newest first, filtered by status, recipient and creation time.',
     scope: 'read',
     query: PendingListMessagesQuerySchema,
-    success: { status: 200, description: 'A page of messages.', schema: listPageSchema(MessageSchema) },
+    success: {
+      status: 200,
+      description: 'A page of messages.',
+      schema: listPageSchema(MessageSchema, 'MessagePage'),
+    },
     pending: true,
   },
   {
@@ -184,7 +188,7 @@ export const ENDPOINTS: Endpoint[] = [
     success: {
       status: 200,
       description: 'A page of received mail.',
-      schema: listPageSchema(InboundSummarySchema),
+      schema: listPageSchema(InboundSummarySchema, 'InboundPage'),
     },
   },
   {
@@ -231,7 +235,11 @@ export const ENDPOINTS: Endpoint[] = [
     summary: 'List status webhooks',
     scope: 'admin',
     query: ListWebhooksQuerySchema,
-    success: { status: 200, description: 'Oldest first.', schema: listPageSchema(WebhookSchema) },
+    success: {
+      status: 200,
+      description: 'Oldest first.',
+      schema: listPageSchema(WebhookSchema, 'WebhookPage'),
+    },
   },
   {
     method: 'DELETE',
