@@ -66,7 +66,10 @@ export function typeOf(schema: Schema | undefined): string {
   const union = schema.anyOf ?? schema.oneOf;
   if (union) return union.map(typeOf).join(' \\| ');
   const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : schema.type;
-  if (type === 'array') return `${typeOf(schema.items)}[]`;
+  if (type === 'array') {
+    const item = typeOf(schema.items);
+    return item.includes(' \\| ') ? `(${item})[]` : `${item}[]`;
+  }
   if (type === 'object' && !schema.properties && typeof schema.additionalProperties === 'object') {
     return `map of ${typeOf(schema.additionalProperties)}`;
   }

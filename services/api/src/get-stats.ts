@@ -12,9 +12,18 @@ const READ_CONCURRENCY = 8;
 
 /** `GET /v1/stats` query (docs/contract.md): ISO 8601 times with a zone, `interval` hour or day. */
 export const StatsQuerySchema = z.strictObject({
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  interval: z.enum(['hour', 'day']).default('day'),
+  since: z.iso.datetime({ offset: true }).optional().meta({
+    description:
+      'Start of the window (ISO 8601 with a zone); by default a day (hours) or 30 days (days) before until.',
+  }),
+  until: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'End of the window; now by default.' }),
+  interval: z
+    .enum(['hour', 'day'])
+    .default('day')
+    .meta({ description: 'Bucket size: a week of hours, or 92 days, at most.' }),
 });
 export type StatsQuery = z.infer<typeof StatsQuerySchema>;
 

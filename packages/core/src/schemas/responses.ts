@@ -38,10 +38,9 @@ export const listPageSchema = <T extends z.ZodType>(item: T, id: string) =>
     })
     .meta({ id, description: 'One page of a list.' });
 
-const StoredAddressSchema = z.union([
-  z.string(),
-  z.strictObject({ email: z.string(), name: z.string().optional() }),
-]);
+const StoredAddressSchema = z
+  .union([z.string(), z.strictObject({ email: z.string(), name: z.string().optional() })])
+  .meta({ id: 'MessageAddress', description: 'An address as it was sent: "a@b.c" or {"email", "name"}.' });
 
 // --- outbound ---------------------------------------------------------------------------------
 
