@@ -8,6 +8,7 @@ import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
 import { sendMemory } from '../bench/send-memory';
 import { sendThroughput } from '../bench/send-throughput';
+import { statusRead } from '../bench/status-read';
 import { webhookVerify } from '../bench/webhook-verify';
 import { tenantFairness } from '../bench/tenant-fairness';
 import { trackThroughput } from '../bench/track-throughput';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'tenant-fairness': tenantFairness,
   'inbound-memory': inboundMemory,
   'track-throughput': trackThroughput,
+  'status-read': statusRead,
 };
 
 async function main() {

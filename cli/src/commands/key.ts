@@ -5,8 +5,15 @@ import { table } from '../io';
 
 const keyRows = (keys: readonly ApiKeyInfo[]) =>
   table(
-    ['KEY ID', 'SCOPES', 'ALLOWED IPS', 'CREATED', 'REVOKED'],
-    keys.map((k) => [k.keyId, k.scopes.join(','), k.allowIps?.join(','), k.createdAt, k.revokedAt]),
+    ['KEY ID', 'SCOPES', 'ALLOWED IPS', 'CREATED', 'LAST USED', 'REVOKED'],
+    keys.map((k) => [
+      k.keyId,
+      k.scopes.join(','),
+      k.allowIps?.join(','),
+      k.createdAt,
+      k.lastUsedAt,
+      k.revokedAt,
+    ]),
   );
 
 export const keyCommands: Group = {

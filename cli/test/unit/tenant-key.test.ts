@@ -161,6 +161,21 @@ describe('mailroom key', () => {
     expect((await cli(world, 'key', 'list', 'nobody')).stderr).toBe('mailroom: Tenant nobody not found');
   });
 
+  it('lists when each key was last used, and nothing for a key never used', async () => {
+    const used = await world.tenants.createApiKey('acme', ['read']);
+    const idle = await world.tenants.createApiKey('acme', ['send']);
+    await world.tenants.recordKeyUse(used.key, new Date('2026-12-03T12:34:56.000Z'), 60_000);
+    const json = await cli(world, 'key', 'list', 'acme', '--json');
+    expect(json.json().items).toEqual([
+      expect.objectContaining({ keyId: used.keyId, lastUsedAt: '2026-12-03T12:34:56.000Z' }),
+      expect.not.objectContaining({ lastUsedAt: expect.anything() }),
+    ]);
+    const text = (await cli(world, 'key', 'list', 'acme')).stdout.split('\n');
+    expect(text[0]).toContain('LAST USED');
+    expect(text.find((l) => l.includes(used.keyId))).toContain('2026-12-03T12:34:56.000Z');
+    expect(text.find((l) => l.includes(idle.keyId))).not.toContain('2026-12-03T12:34');
+  });
+
   it('revokes a key by its id: it stops authenticating', async () => {
     const { keyId, key } = await world.tenants.createApiKey('acme', ['send']);
     const run = await cli(world, 'key', 'revoke', keyId, '--json');

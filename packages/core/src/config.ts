@@ -96,3 +96,12 @@ export const cursorKeyIssues = (
     });
   }
 };
+
+/**
+ * How long each container reuses an API key's answer (docs/api-keys.md): the longest a revoked key
+ * keeps working on a warm container, and what spares most requests the key's GetItem. Spread into the
+ * env schema of every service whose HTTP routes take API keys.
+ */
+export const KeyCacheEnvSchema = z.object({
+  MAILROOM_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+});

@@ -152,6 +152,7 @@ export {
   awsTargets,
   CursorEnvSchema,
   cursorKeyIssues,
+  KeyCacheEnvSchema,
   MIN_CURSOR_KEY_LENGTH,
 } from './config';
 export type { AwsEnv, AwsTarget } from './config';

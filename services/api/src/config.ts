@@ -1,4 +1,4 @@
-import { AwsEnvSchema, CursorEnvSchema, cursorKeyIssues, parseEnv } from '@mailroom/core';
+import { AwsEnvSchema, CursorEnvSchema, cursorKeyIssues, KeyCacheEnvSchema, parseEnv } from '@mailroom/core';
 import { z } from 'zod';
 
 /** The api service's environment, parsed once at cold start; a missing value fails with its name. */
@@ -26,6 +26,8 @@ export const ApiEnvSchema = AwsEnvSchema.extend({
   MAILROOM_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** List cursors (docs/api-lists.md): the key's parameter, or locally the key. */
   ...CursorEnvSchema.shape,
+  /** How long a container reuses an API key's answer (docs/api-keys.md). */
+  ...KeyCacheEnvSchema.shape,
 }).superRefine((env, ctx) => {
   if (env.MAILROOM_STAGE !== 'local' && env.MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP) {
     ctx.addIssue({

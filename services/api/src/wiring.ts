@@ -14,7 +14,7 @@ import {
   DynamoWebhookEndpointStore,
   SsmWebhookSecrets,
 } from '@mailroom/core/aws';
-import { httpStack } from '@mailroom/core/http';
+import { cachedKeys, httpStack } from '@mailroom/core/http';
 import { InboundQueue } from './adapters/inbound-queue';
 import { ReceiptBucket } from './adapters/receipt-bucket';
 import { apiConfig } from './config';
@@ -30,11 +30,14 @@ export const apiDeps = lazyDeps(() => {
     region: config.AWS_REGION,
     endpoint: config.MAILROOM_DYNAMODB_ENDPOINT,
   });
+  const tenants = new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE);
   return {
     doc,
     messages: new DynamoMessageStore(doc, config.MAILROOM_MESSAGES_TABLE),
     counters: new DynamoCounters(doc, config.MAILROOM_MESSAGES_TABLE),
-    tenants: new DynamoTenantStore(doc, config.MAILROOM_TENANTS_TABLE),
+    tenants,
+    /** API keys, cached per container for MAILROOM_KEY_CACHE_SECONDS (docs/api-keys.md). */
+    keys: cachedKeys(tenants, config, logger),
     webhooks: {
       endpoints: new DynamoWebhookEndpointStore(doc, config.MAILROOM_TENANTS_TABLE),
       secrets: new SsmWebhookSecrets(
@@ -68,4 +71,4 @@ export const inboundDeps = lazyDeps(async (): Promise<InboundApiDeps> => {
 });
 
 /** Every HTTP function of this service goes through the one middleware stack (auth, body, errors). */
-export const route = httpStack({ logger, metrics, keys: async () => (await apiDeps()).tenants });
+export const route = httpStack({ logger, metrics, keys: async () => (await apiDeps()).keys });

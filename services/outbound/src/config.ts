@@ -1,4 +1,4 @@
-import { AwsEnvSchema, CursorEnvSchema, cursorKeyIssues, parseEnv } from '@mailroom/core';
+import { AwsEnvSchema, CursorEnvSchema, cursorKeyIssues, KeyCacheEnvSchema, parseEnv } from '@mailroom/core';
 import { z } from 'zod';
 
 const positive = z.coerce.number().positive();
@@ -100,6 +100,8 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_UNSENT_AFTER_MINUTES: positive.default(60),
   /** `GET /v1/domains` cursors (docs/api-lists.md): the key's parameter, or locally the key. */
   ...CursorEnvSchema.shape,
+  /** How long a container reuses an API key's answer (docs/api-keys.md). */
+  ...KeyCacheEnvSchema.shape,
 }).superRefine((env, ctx) => {
   cursorKeyIssues(env, ctx);
   if (env.MAILROOM_STAGE === 'local') return;

@@ -16,7 +16,7 @@ import {
   DynamoTenantStore,
   S3RequestStore,
 } from '@mailroom/core/aws';
-import { httpStack } from '@mailroom/core/http';
+import { cachedKeys, httpStack } from '@mailroom/core/http';
 import type { AcceptDeps } from './accept-message';
 import { AttachmentsBucket } from './adapters/attachments';
 import { DeadLetterQueue } from './adapters/dead-letter-queue';
@@ -83,9 +83,11 @@ function base(config: OutboundConfig) {
   };
 }
 
-export function createHttpDeps(
-  config: OutboundConfig,
-): ReturnType<typeof base> & { accept: AcceptDeps; domainApi: ListDomainDeps } {
+export function createHttpDeps(config: OutboundConfig): ReturnType<typeof base> & {
+  accept: AcceptDeps;
+  domainApi: ListDomainDeps;
+  keys: ReturnType<typeof cachedKeys>;
+} {
   const b = base(config);
   const domainApi: ListDomainDeps = {
     domains: b.domains,
@@ -107,6 +109,8 @@ export function createHttpDeps(
   return {
     ...b,
     domainApi,
+    /** API keys, cached per container for MAILROOM_KEY_CACHE_SECONDS (docs/api-keys.md). */
+    keys: cachedKeys(b.tenants, config, logger),
     accept: {
       checkSender: senderDomainCheck({
         domains: b.domains,
@@ -126,7 +130,7 @@ export function createHttpDeps(
 export const httpDeps = lazyDeps(() => createHttpDeps(outboundConfig()));
 
 /** Every HTTP function of this service goes through the one middleware stack (auth, body, errors). */
-export const route = httpStack({ logger, metrics, keys: async () => (await httpDeps()).tenants });
+export const route = httpStack({ logger, metrics, keys: async () => (await httpDeps()).keys });
 
 /**
  * SES's quotas, both counted in recipients: the per-second rate and the 24-hour maximum. From the env when

@@ -4,5 +4,7 @@ export type { HttpStackOptions, RouteSpec, BodySpec, HttpRequest, HttpResult } f
 export { healthHandler } from './health';
 export { authorize } from './auth';
 export type { KeyAuthenticator } from './auth';
+export { CachedKeyAuthenticator, cachedKeys, LAST_USED_INTERVAL_MS } from './key-cache';
+export type { KeyCacheOptions } from './key-cache';
 export { header, jsonBody } from './request';
 export { json } from './respond';

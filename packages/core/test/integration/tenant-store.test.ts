@@ -225,4 +225,29 @@ describe.each([
     await expect(store.authenticate(key)).resolves.toBeNull();
     await expect(store.revokeKeyById('no-such-key')).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('records a key’s last use at most once per interval, and nothing for an unknown key', async () => {
+    const id = freshTenant();
+    await store.createTenant(id);
+    const { keyId, key } = await store.createApiKey(id, ['read']);
+    const other = await store.createApiKey(id, ['send']);
+    const at = (s: number) => new Date(Date.parse('2026-12-03T12:00:00.000Z') + s * 1000);
+    const lastUsed = async () => (await store.listKeys(id)).map((k) => [k.keyId, k.lastUsedAt]);
+
+    await expect(store.recordKeyUse(key, at(0), 60_000)).resolves.toBe(true);
+    await expect(store.recordKeyUse(key, at(30), 60_000)).resolves.toBe(false);
+    await expect(store.recordKeyUse(key, at(60), 60_000)).resolves.toBe(false);
+    await expect(lastUsed()).resolves.toEqual([
+      [keyId, at(0).toISOString()],
+      [other.keyId, undefined],
+    ]);
+    await expect(store.recordKeyUse(key, at(60.001), 60_000)).resolves.toBe(true);
+    await expect(lastUsed()).resolves.toEqual([
+      [keyId, at(60.001).toISOString()],
+      [other.keyId, undefined],
+    ]);
+    await expect(store.recordKeyUse(`${key}-unknown`, at(0), 60_000)).resolves.toBe(false);
+    await expect(store.recordKeyUse('', at(0), 60_000)).resolves.toBe(false);
+    await expect(store.authenticate(`${key}-unknown`)).resolves.toBeNull();
+  });
 });

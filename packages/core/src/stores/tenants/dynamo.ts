@@ -215,6 +215,35 @@ export class DynamoTenantStore implements TenantStore {
     };
   }
 
+  /**
+   * One conditional UpdateItem on the key's item: `lastUsedAt` is set only when absent or older than the
+   * interval (ISO-8601 UTC strings of one format compare as the times they name), so concurrent
+   * containers write it once per interval between them; a failed condition is the ordinary "recent
+   * enough" answer, not an error.
+   */
+  async recordKeyUse(key: string, at: Date, minIntervalMs: number): Promise<boolean> {
+    if (key === '') return false;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keyPk(hashApiKey(key)), sk: 'KEY' },
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :cutoff)',
+          ExpressionAttributeValues: {
+            ':at': at.toISOString(),
+            ':cutoff': new Date(at.getTime() - minIntervalMs).toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   /** A tenant's keys, revoked ones included, oldest first. Never returns key hashes. */
   async listKeys(tenantId: string): Promise<ApiKeyInfo[]> {
     return (await this.queryKeys(tenantId)).map(toInfo);

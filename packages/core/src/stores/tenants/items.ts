@@ -41,6 +41,11 @@ export interface ApiKeyInfo {
    * created (`mailroom key create --allow-ip`); enforcing it is the HTTP auth's job.
    */
   allowIps?: string[];
+  /**
+   * When the key last authenticated a request, to within a minute: written at most once a minute per key
+   * (TenantStore.recordKeyUse), so it answers "is this key still in use?", not "how often".
+   */
+  lastUsedAt?: string;
 }
 
 /** What createApiKey takes beside the scopes. */
@@ -100,4 +105,5 @@ export const toInfo = (item: KeyItem): ApiKeyInfo => ({
   createdAt: item.createdAt,
   ...(item.revokedAt === undefined ? {} : { revokedAt: item.revokedAt }),
   ...(item.allowIps === undefined ? {} : { allowIps: [...item.allowIps] }),
+  ...(item.lastUsedAt === undefined ? {} : { lastUsedAt: item.lastUsedAt }),
 });

@@ -103,6 +103,15 @@ export class InMemoryTenantStore implements TenantStore {
     };
   }
 
+  async recordKeyUse(key: string, at: Date, minIntervalMs: number): Promise<boolean> {
+    const item = key === '' ? undefined : this.keys.get(keyPk(hashApiKey(key)));
+    if (!item) return false;
+    const cutoff = new Date(at.getTime() - minIntervalMs).toISOString();
+    if (item.lastUsedAt !== undefined && item.lastUsedAt >= cutoff) return false;
+    item.lastUsedAt = at.toISOString();
+    return true;
+  }
+
   async listKeys(tenantId: string): Promise<ApiKeyInfo[]> {
     return this.keysOf(tenantId).map(toInfo);
   }

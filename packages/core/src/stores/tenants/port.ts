@@ -22,6 +22,13 @@ export interface TenantStore {
   ): Promise<{ keyId: string; key: string }>;
   /** The principal for a presented key, or null for unknown and revoked keys (both answer 401). */
   authenticate(key: string): Promise<Principal | null>;
+  /**
+   * Sets the key's `lastUsedAt` to `at` unless a use less than `minIntervalMs` before `at` is already
+   * recorded: one conditional write, so however many processes call it, a key's item is written at most
+   * once per interval. Resolves true when it wrote, false when a recent use was recorded already or the
+   * key is unknown. Callers keep it off the request path (CachedKeyAuthenticator: fire-and-forget).
+   */
+  recordKeyUse(key: string, at: Date, minIntervalMs: number): Promise<boolean>;
   /** A tenant's keys, revoked ones included, oldest first. Never returns key hashes. */
   listKeys(tenantId: string): Promise<ApiKeyInfo[]>;
   /** Idempotent (the first revocation time is kept); NotFoundError if the tenant has no such key. */
