@@ -170,6 +170,27 @@ describe('isolation across every HTTP endpoint', () => {
     },
   );
 
+  it("tenant B cannot claim tenant A's domain (409) nor send from it (403 SENDER.DOMAIN_NOT_VERIFIED)", async () => {
+    const claim = await world.call(find('POST /v1/domains'), {
+      key: world.b.key,
+      body: JSON.stringify({ domain: world.a.ids.domain }),
+    });
+    expect({ status: claim.status, code: errorCode(claim) }).toEqual({
+      status: 409,
+      code: 'RESOURCE.CONFLICT',
+    });
+    const send = await world.call(find('POST /v1/messages'), {
+      key: world.b.key,
+      body: JSON.stringify(
+        find('POST /v1/messages').body!({ ...world.b, verifiedDomain: world.a.verifiedDomain }),
+      ),
+    });
+    expect({ status: send.status, code: errorCode(send) }).toEqual({
+      status: 403,
+      code: 'SENDER.DOMAIN_NOT_VERIFIED',
+    });
+  });
+
   it("none of the refusals above changed tenant A's data", async () => {
     expect(await snapshot(world.a)).toEqual(before);
     expect(before).toContain(world.a.marker);
