@@ -165,7 +165,8 @@ describe('isolation across every HTTP endpoint', () => {
         { key: world.keys.allowlisted, sourceIp: OUTSIDE_IP },
       ]) {
         const answer = await world.call(e, extra);
-        expect({ status: answer.status, body: answer.json }).toEqual({ status: 200, body: { ok: true } });
+        expect(answer.status).toBe(200);
+        if (e.path === '/health') expect(answer.json).toEqual({ ok: true });
       }
     },
   );
