@@ -55,8 +55,9 @@ const uniqueValue = () => `u${++unique}-${randomUUID().slice(0, 8)}`;
 
 /**
  * One local cloud (DynamoDB Local, fauxqs, the SES and Parameter Store stand-ins; no serverless-offline),
- * every service's env in this process, and two tenants seeded with a message, an inbound mail, a webhook
- * and a domain each, through the handlers where there is one.
+ * every service's env in this process, and two tenants with one item of each kind: a message and a webhook
+ * through their POST handlers, an inbound mail written to the inbound table (as the process function
+ * would), and the verified domain the local cloud seeds (`<tenant>.example`).
  */
 export async function startWorld(endpoints: readonly Endpoint[]): Promise<World> {
   const cloud = await startLocalCloud({ ports: 'auto', services: false });
