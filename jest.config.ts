@@ -29,7 +29,10 @@ const config: Config = {
     'services/events',
     'services/api',
     'scripts',
-  ].map(project),
+  ]
+    .map(project)
+    // Tests across services (every HTTP endpoint of every service): test/**/*.test.ts.
+    .concat({ ...project('test'), displayName: 'cross-service', testMatch: ['<rootDir>/**/*.test.ts'] }),
   // Integration tests start emulators; give them room on a 2-core machine.
   testTimeout: 60_000,
 };
