@@ -85,6 +85,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   endpoint('api', 'GET /v1/webhooks', 'admin', 'list-webhooks'),
   endpoint('api', 'DELETE /v1/webhooks/{id}', 'admin', 'delete-webhook', { id: 'webhook' }),
   endpoint('api', 'GET /v1/stats', 'read', 'get-stats'),
+  endpoint('api', 'GET /v1/openapi.json', 'public', 'openapi'),
   endpoint('api', 'GET /health', 'public', 'health'),
   endpoint('events', 'POST /webhooks/sendgrid', 'signature', 'sendgrid-webhook'),
   endpoint('events', 'GET /health', 'public', 'health'),
