@@ -77,6 +77,8 @@ async function sweepStuck(deps: RetryDeps, report: RetryReport): Promise<void> {
     const page = await inbound.stuck(PROCESS_LEASE_MS, { limit: 100, ...(after !== undefined && { after }) });
     for (const record of page.items) {
       if (report.requeued + report.unstuck >= settings.maxPerRun) return;
+      // Still stuck (conditional): a worker or another sweep that took it meanwhile keeps it.
+      if (!(await inbound.free(record.id, PROCESS_LEASE_MS))) continue;
       if (record.attempts >= settings.maxAttempts) {
         const reason = `INBOUND.ABANDONED: processing stopped ${record.attempts} times without finishing`;
         if (await inbound.update(record.id, { status: 'failed', reason }, ['received'])) {
@@ -85,7 +87,6 @@ async function sweepStuck(deps: RetryDeps, report: RetryReport): Promise<void> {
         }
         continue;
       }
-      if (!(await inbound.free(record.id, PROCESS_LEASE_MS))) continue;
       await deps.requeue(record.id);
       logger.info('inbound mail stuck, re-queued', { id: record.id, attempts: record.attempts });
       report.unstuck++;

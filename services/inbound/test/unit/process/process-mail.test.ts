@@ -184,7 +184,17 @@ describe('processMail', () => {
     const id = sesId();
     h.bucket.put(`raw/${id}`, simple());
     const body = JSON.stringify(notification(id, [`inbox@${ACME}`]));
-    const outcomes = await Promise.all([processMail(body, h.deps), processMail(body, h.deps)]);
+    // A dispatch waits until the other delivery has dispatched too or given up, so both overlap.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    h.onDeliver(async () => {
+      if (h.delivered.length > 1) release();
+      await gate;
+    });
+    const outcomes = await Promise.all([
+      processMail(body, h.deps).finally(release),
+      processMail(body, h.deps).finally(release),
+    ]);
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(['duplicate', 'processed']);
     expect(h.delivered).toHaveLength(1);
     expect((await h.inbound.load(outcomes[0].id))?.attempts).toBe(1);
