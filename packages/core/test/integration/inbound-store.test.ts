@@ -232,6 +232,87 @@ describe.each<[string, () => InboundStore]>([
   });
 });
 
+// Claims and the stuck sweep read every `received` record, so these run on a table of their own with a
+// clock the test moves.
+const LEASE_TABLE = 'mailroom-test-inbound-leases';
+let clock = new Date('2026-12-03T10:00:00Z');
+const tick = (ms: number) => {
+  clock = new Date(clock.getTime() + ms);
+};
+describe.each<[string, () => InboundStore]>([
+  ['DynamoDB Local', () => new DynamoInboundStore(doc, LEASE_TABLE, () => clock)],
+  ['in memory', () => new InMemoryInboundStore(() => clock)],
+])('%s: claims and the stuck sweep', (_name, make) => {
+  const LEASE = 300_000;
+  let store: InboundStore;
+  // The DynamoDB table outlives a test: a test sees only the mail it received.
+  let mine: Set<string>;
+  beforeAll(async () => {
+    if (_name === 'DynamoDB Local') await createTable(db.endpoint, LEASE_TABLE, ['gsi1', 'gsi2']);
+  });
+  beforeEach(() => {
+    store = make();
+    mine = new Set();
+  });
+  const received = async () => {
+    const { record } = await store.receive({
+      sesMessageId: `ses-${unique()}`,
+      recipients: ['a@in.example'],
+      receivedAt: clock.toISOString(),
+      rawKey: 'raw/a',
+      verdicts: {},
+    });
+    mine.add(record.id);
+    return record;
+  };
+  const stuckIds = async () =>
+    (await store.stuck(LEASE, { limit: 100 })).items.map((r) => r.id).filter((id) => mine.has(id));
+
+  it('lets one of two claims at the same moment win; the lease ends it, and a status write releases it', async () => {
+    const record = await received();
+    const [a, b] = await Promise.all([store.claim(record.id, LEASE), store.claim(record.id, LEASE)]);
+    expect([a, b].filter((r) => r !== null)).toHaveLength(1);
+    expect((a ?? b)?.attempts).toBe(1);
+    tick(LEASE - 1);
+    expect(await store.claim(record.id, LEASE)).toBeNull();
+    tick(1);
+    expect((await store.claim(record.id, LEASE))?.attempts).toBe(2);
+    await store.update(record.id, { status: 'failed' }, ['received']);
+    expect(await store.claim(record.id, LEASE)).toBeNull();
+    await store.update(record.id, { status: 'received' }, ['failed']);
+    expect((await store.claim(record.id, LEASE))?.attempts).toBe(3);
+    expect(await store.claim('01JZZZZZZZZZZZZZZZZZZZZZZZ', LEASE)).toBeNull();
+  });
+
+  it('finds received mail whose lease ended or that sat unclaimed past the idle time, and frees it once', async () => {
+    tick(86_400_000);
+    const claimed = await received();
+    await store.claim(claimed.id, LEASE);
+    const unclaimed = await received();
+    const done = await received();
+    await store.update(done.id, { status: 'processed' });
+    tick(LEASE - 1);
+    expect(await stuckIds()).toEqual([]);
+    expect(await store.free(claimed.id, LEASE)).toBeNull();
+    tick(1);
+    expect(await stuckIds()).toEqual([claimed.id, unclaimed.id]);
+    const freed = await store.free(claimed.id, LEASE);
+    expect(freed).toMatchObject({ id: claimed.id, status: 'received', updatedAt: clock.toISOString() });
+    expect(await store.free(claimed.id, LEASE)).toBeNull();
+    expect(await store.free(done.id, LEASE)).toBeNull();
+    expect(await stuckIds()).toEqual([unclaimed.id]);
+    // Freed, it is claimable at once, and stuck again only an idle time later.
+    expect(await store.claim(claimed.id, LEASE)).not.toBeNull();
+    await store.update(unclaimed.id, { subject: 'touched' });
+    expect(await stuckIds()).toEqual([]);
+    tick(LEASE);
+    expect(await stuckIds()).toEqual([claimed.id, unclaimed.id]);
+    await store.update(claimed.id, { status: 'processed' });
+    await store.update(unclaimed.id, { status: 'failed' });
+    expect(await stuckIds()).toEqual([]);
+  });
+});
+
 describe('DynamoInboundStore beside the route store', () => {
   it('shares the inbound table with routes without either seeing the other', async () => {
     const routes = new DynamoRouteStore(doc, TABLE, () => at);

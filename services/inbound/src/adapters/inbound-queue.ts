@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { RetryOrder } from '../process/notification';
+import { InboundRetryMessageSchema } from '@mailroom/core';
 
 /** The inbound queue, for retry orders (the SES notifications reach it through the topic). */
 export class InboundQueue {
@@ -9,7 +9,7 @@ export class InboundQueue {
   ) {}
 
   async retry(id: string): Promise<void> {
-    const order: RetryOrder = { type: 'mailroom.inbound.retry', id };
+    const order = InboundRetryMessageSchema.parse({ type: 'mailroom.inbound.retry', id });
     await this.sqs.send(new SendMessageCommand({ QueueUrl: this.url, MessageBody: JSON.stringify(order) }));
   }
 }

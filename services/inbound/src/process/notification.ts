@@ -1,4 +1,4 @@
-import { isId, type Verdicts, type VerdictName } from '@mailroom/core';
+import { InboundRetryMessageSchema, type Verdicts, type VerdictName } from '@mailroom/core';
 import { z } from 'zod';
 import { InvalidNotificationError } from './errors';
 
@@ -36,13 +36,6 @@ export const ReceivedNotificationSchema = z.object({
 });
 export type ReceivedNotification = z.infer<typeof ReceivedNotificationSchema>;
 
-/** What retry-failed (and a manual retry) puts on the inbound queue: process this record again. */
-export const RetryOrderSchema = z.object({
-  type: z.literal('mailroom.inbound.retry'),
-  id: z.string().refine(isId, 'not an inbound id'),
-});
-export type RetryOrder = z.infer<typeof RetryOrderSchema>;
-
 export type QueueBody =
   { kind: 'received'; notification: ReceivedNotification } | { kind: 'retry'; id: string };
 
@@ -68,8 +61,13 @@ export const readQueueBody = (body: string): QueueBody => {
   let value = json(body, 'the queue body');
   const envelope = SnsEnvelopeSchema.safeParse(value);
   if (envelope.success) value = json(envelope.data.Message, 'the SNS envelope’s Message');
-  const retry = RetryOrderSchema.safeParse(value);
-  if (retry.success) return { kind: 'retry', id: retry.data.id };
+  // A retry order (retry-failed, POST /v1/inbound/{id}/retry): core's one schema, strict.
+  if ((value as { type?: unknown } | null)?.type === InboundRetryMessageSchema.shape.type.value) {
+    const retry = InboundRetryMessageSchema.safeParse(value);
+    if (!retry.success)
+      throw new InvalidNotificationError('not a valid retry order', { details: issues(retry.error) });
+    return { kind: 'retry', id: retry.data.id };
+  }
   const type = (value as { notificationType?: unknown } | null)?.notificationType;
   if (type !== undefined && type !== 'Received') {
     throw new InvalidNotificationError(`an SES ${String(type).slice(0, 40)} notification, not Received`);

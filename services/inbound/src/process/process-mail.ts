@@ -13,6 +13,7 @@ import type { DestinationFactory } from '../destinations/port';
 import { parseMessage, type ParsedMessage } from '../parse';
 import { InvalidNotificationError, RawMissingError, reasonOf } from './errors';
 import { isRawKey, keys } from './keys';
+import { PROCESS_LEASE_MS } from './lease';
 import { findLinkedMessage, linkEvent } from './linking';
 import { readQueueBody, rejectingVerdict, verdictsOf } from './notification';
 import type { ReceiptBucket } from './receipt-bucket';
@@ -28,7 +29,10 @@ export interface ProcessDeps {
 
 export type ProcessOutcome =
   | { outcome: Exclude<InboundStatus, 'received'>; id: string; reason: string | null }
-  /** A redelivery (or a retry order) for mail already past `received`: nothing was done. */
+  /**
+   * A redelivery (or a retry order) for mail already past `received`, or that another worker holds:
+   * nothing was done.
+   */
   | { outcome: 'duplicate'; id: string; status: InboundStatus };
 
 /** A record keeps at most this much attachment metadata (an item holds 400 KB); message.json has it all. */
@@ -86,11 +90,26 @@ export async function processMail(body: string, deps: ProcessDeps): Promise<Proc
   return resume(record, deps);
 }
 
-/** Takes a `received` record to its end. */
+/**
+ * Takes a `received` record nobody else is working on to its end. One worker at a time: a second
+ * delivery of the notification at the same moment finds the claim and does nothing. A run stopped by an
+ * error of the tables gives its claim back (a status write ends it) so the queue's redelivery resumes
+ * the mail; if even that fails, the stuck sweep takes it up once the lease has ended.
+ */
 async function resume(start: InboundRecord, deps: ProcessDeps): Promise<ProcessOutcome> {
+  const claimed = await deps.inbound.claim(start.id, PROCESS_LEASE_MS);
+  if (!claimed) return concluded(start.id, deps);
+  try {
+    return await work(claimed, deps);
+  } catch (err) {
+    await deps.inbound.update(claimed.id, { status: 'received' }, ['received']).catch(() => null);
+    throw err;
+  }
+}
+
+async function work(start: InboundRecord, deps: ProcessDeps): Promise<ProcessOutcome> {
   const { inbound, logger } = deps;
-  let record = await inbound.update(start.id, { attempts: start.attempts + 1 }, ['received']);
-  if (!record) return concluded(start.id, deps);
+  let record: InboundRecord | null = start;
 
   const route = await routeOf(record.recipients, deps);
   if (!route) {

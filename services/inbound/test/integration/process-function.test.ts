@@ -151,6 +151,26 @@ describe('process function (fauxqs S3, DynamoDB Local)', () => {
     }
   });
 
+  it('dispatches once when the same notification comes in two batches at the same moment', async () => {
+    // A dispatch waits until the other batch has dispatched too or finished, so both overlap.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const deliver = jest.spyOn(storeOnly, 'deliver').mockImplementation(async () => {
+      if (deliver.mock.calls.length > 1) release();
+      await gate;
+    });
+    try {
+      const { id, body } = await arrive(fixture('mime/nested-mixed-related-alternative.eml'));
+      const batches = [invoke([body]).finally(release), invoke([body]).finally(release)];
+      expect(await Promise.all(batches)).toEqual([[], []]);
+      const record = await recordOf(id);
+      expect(record).toMatchObject({ status: 'processed', attempts: 1 });
+      expect(deliver.mock.calls.filter(([d]) => d.record.id === record.id)).toHaveLength(1);
+    } finally {
+      deliver.mockRestore();
+    }
+  });
+
   it('reports only unreadable notifications as batch failures; every bad mail ends in a record', async () => {
     let many =
       'From: a@example.com\r\nSubject: many\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n';

@@ -48,9 +48,12 @@ export const notification = (
   return template;
 };
 
-/** In-memory ports, a memory bucket and a destination factory that records every delivery. */
-export const harness = () => {
-  const inbound = new InMemoryInboundStore();
+/**
+ * In-memory ports, a memory bucket and a destination factory that records every delivery; `now` is the
+ * inbound store's clock (claims, leases, the stuck sweep).
+ */
+export const harness = (now: () => Date = () => new Date()) => {
+  const inbound = new InMemoryInboundStore(now);
   const routes = new InMemoryRouteStore();
   const messages = new InMemoryMessageStore();
   const bucket = new MemoryBucket();

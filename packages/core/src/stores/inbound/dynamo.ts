@@ -4,6 +4,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
@@ -22,6 +23,14 @@ const recordKey = (id: string) => ({ pk: `INBOUND#${id}`, sk: 'INBOUND' });
 const guardKey = (sesMessageId: string) => ({ pk: `SES#${sesMessageId}`, sk: 'SES' });
 const tenantIndex = (tenantId: string) => `INBOUND#T#${tenantId}`;
 const FAILED_INDEX = 'INBOUND#FAILED';
+const RECEIVED_INDEX = 'INBOUND#RECEIVED';
+/** Which gsi2 partition a status puts the record in (none for the ends that are never picked up again). */
+const statusIndex = (status: InboundStatus): string | null =>
+  status === 'failed' ? FAILED_INDEX : status === 'received' ? RECEIVED_INDEX : null;
+/** A claimed record's lease end (ISO time): an item attribute only, not a record field. */
+const LEASE = 'leaseUntil';
+/** The `stuck` test: lease ended, or never claimed and unchanged since :idle. */
+const STUCK = `(${LEASE} <= :now OR (attribute_not_exists(${LEASE}) AND updatedAt <= :idle))`;
 /** A filtered listing reads at most this many index pages per call, then answers what it has and where it stopped. */
 const MAX_PAGES_PER_LIST = 10;
 
@@ -32,8 +41,10 @@ const MAX_PAGES_PER_LIST = 10;
  *   the same transaction as the record: a redelivered notification cannot make a second record;
  * - gsi1, the tenant's mail newest first: `gsi1pk = INBOUND#T#<tenantId>` (set once the mail is routed;
  *   unrouted mail belongs to no tenant), `gsi1sk = <receivedAt>#<id>`; status and recipient filter it;
- * - gsi2, failed mail of every tenant oldest first: `gsi2pk = INBOUND#FAILED` while the status is
- *   `failed` (a sparse index, as small as the failed mail), `gsi2sk = <receivedAt>#<id>`.
+ * - gsi2, mail that may be picked up again, of every tenant oldest first: `gsi2pk = INBOUND#FAILED` while
+ *   the status is `failed`, `INBOUND#RECEIVED` while `received` (a sparse index, as small as the failed
+ *   and in-flight mail), `gsi2sk = <receivedAt>#<id>`;
+ * - `leaseUntil` on a claimed record (`claim`), removed by any status write and by `free`.
  */
 export class DynamoInboundStore implements InboundStore {
   constructor(
@@ -59,7 +70,7 @@ export class DynamoInboundStore implements InboundStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...recordKey(record.id), ...record, gsi1sk: at, gsi2sk: at },
+                Item: { ...recordKey(record.id), ...record, gsi1sk: at, gsi2pk: RECEIVED_INDEX, gsi2sk: at },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -99,7 +110,7 @@ export class DynamoInboundStore implements InboundStore {
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
     const removes: string[] = [];
-    Object.entries(fields).forEach(([field, value], i) => {
+    Object.entries({ ...fields, updatedAt: this.now().toISOString() }).forEach(([field, value], i) => {
       if (value === undefined) return;
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
@@ -113,10 +124,13 @@ export class DynamoInboundStore implements InboundStore {
       }
     }
     if (fields.status !== undefined) {
-      if (fields.status === 'failed') {
-        sets.push('gsi2pk = :failedIndex');
-        values[':failedIndex'] = FAILED_INDEX;
-      } else removes.push('gsi2pk');
+      const index = statusIndex(fields.status);
+      if (index === null) removes.push('gsi2pk');
+      else {
+        sets.push('gsi2pk = :statusIndex');
+        values[':statusIndex'] = index;
+      }
+      removes.push(LEASE);
     }
     // No status to move from: nothing may be written.
     if (from && from.length === 0) return null;
@@ -129,32 +143,16 @@ export class DynamoInboundStore implements InboundStore {
       });
       condition += ` AND #status IN (${allowed.join(', ')})`;
     }
-    if (sets.length === 0 && removes.length === 0) {
-      // Nothing to write: answer as the conditional write would have.
-      const record = await this.load(id);
-      return record && (!from || from.includes(record.status)) ? record : null;
-    }
     const expression = [
       sets.length ? `SET ${sets.join(', ')}` : '',
       removes.length ? `REMOVE ${removes.join(', ')}` : '',
     ].join(' ');
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: recordKey(id),
-          UpdateExpression: expression.trim(),
-          ConditionExpression: condition,
-          ...(Object.keys(names).length && { ExpressionAttributeNames: names }),
-          ...(Object.keys(values).length && { ExpressionAttributeValues: values }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? toInbound(Attributes) : null;
-    } catch (err) {
-      if (isConditionFailure(err)) return null;
-      throw err;
-    }
+    return this.conditionalUpdate(id, {
+      UpdateExpression: expression.trim(),
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ...(Object.keys(values).length && { ExpressionAttributeValues: values }),
+    });
   }
 
   async list(
@@ -218,6 +216,76 @@ export class DynamoInboundStore implements InboundStore {
       after,
       false,
     );
+  }
+
+  async claim(id: string, leaseMs: number): Promise<InboundRecord | null> {
+    const now = this.now();
+    return this.conditionalUpdate(id, {
+      UpdateExpression:
+        'SET attempts = if_not_exists(attempts, :zero) + :one, updatedAt = :now, #lease = :until',
+      ConditionExpression:
+        'attribute_exists(pk) AND #status = :received AND (attribute_not_exists(#lease) OR #lease <= :now)',
+      ExpressionAttributeNames: { '#status': 'status', '#lease': LEASE },
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':one': 1,
+        ':now': now.toISOString(),
+        ':until': new Date(now.getTime() + leaseMs).toISOString(),
+        ':received': 'received',
+      },
+    });
+  }
+
+  async stuck(idleMs: number, { limit, after }: { limit: number; after?: string }): Promise<InboundPage> {
+    return this.query(
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        FilterExpression: STUCK,
+        ExpressionAttributeValues: { ':pk': RECEIVED_INDEX, ...this.stuckBounds(idleMs) },
+      },
+      'gsi2',
+      RECEIVED_INDEX,
+      limit,
+      after,
+      true,
+    );
+  }
+
+  async free(id: string, idleMs: number): Promise<InboundRecord | null> {
+    const bounds = this.stuckBounds(idleMs);
+    return this.conditionalUpdate(id, {
+      UpdateExpression: `SET updatedAt = :now REMOVE ${LEASE}`,
+      ConditionExpression: `attribute_exists(pk) AND #status = :received AND ${STUCK}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ...bounds, ':received': 'received' },
+    });
+  }
+
+  private stuckBounds(idleMs: number) {
+    const now = this.now();
+    return { ':now': now.toISOString(), ':idle': new Date(now.getTime() - idleMs).toISOString() };
+  }
+
+  private async conditionalUpdate(
+    id: string,
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  ): Promise<InboundRecord | null> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: recordKey(id),
+          ReturnValues: 'ALL_NEW',
+          ...input,
+        }),
+      );
+      return Attributes ? toInbound(Attributes) : null;
+    } catch (err) {
+      if (isConditionFailure(err)) return null;
+      throw err;
+    }
   }
 
   /**

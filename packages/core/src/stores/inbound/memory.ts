@@ -13,6 +13,8 @@ import type {
 export class InMemoryInboundStore implements InboundStore {
   private readonly records = new Map<string, InboundRecord>();
   private readonly bySesId = new Map<string, string>();
+  /** Lease ends of claimed records (ms), as DynamoInboundStore keeps `leaseUntil` beside the record. */
+  private readonly leases = new Map<string, number>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -44,8 +46,44 @@ export class InMemoryInboundStore implements InboundStore {
     const record = this.records.get(id);
     if (!record || (from && !from.includes(record.status))) return null;
     const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const updated = toInbound({ ...record, ...structuredClone(defined) });
-    this.records.set(id, updated);
+    if (fields.status !== undefined) this.leases.delete(id);
+    return this.write(record, { ...structuredClone(defined) });
+  }
+
+  async claim(id: string, leaseMs: number): Promise<InboundRecord | null> {
+    const record = this.records.get(id);
+    const now = this.now().getTime();
+    const lease = this.leases.get(id);
+    if (!record || record.status !== 'received' || (lease !== undefined && lease > now)) return null;
+    this.leases.set(id, now + leaseMs);
+    return this.write(record, { attempts: record.attempts + 1 });
+  }
+
+  async stuck(idleMs: number, { limit, after }: { limit: number; after?: string }): Promise<InboundPage> {
+    if (after !== undefined) positionId(after);
+    const stuck = [...this.records.values()]
+      .filter((r) => this.isStuck(r, idleMs) && (after === undefined || position(r) > after))
+      .sort((a, b) => (position(a) < position(b) ? -1 : 1));
+    return page(stuck, limit);
+  }
+
+  async free(id: string, idleMs: number): Promise<InboundRecord | null> {
+    const record = this.records.get(id);
+    if (!record || !this.isStuck(record, idleMs)) return null;
+    this.leases.delete(id);
+    return this.write(record, {});
+  }
+
+  private isStuck(record: InboundRecord, idleMs: number): boolean {
+    if (record.status !== 'received') return false;
+    const now = this.now().getTime();
+    const lease = this.leases.get(record.id);
+    return lease !== undefined ? lease <= now : Date.parse(record.updatedAt) <= now - idleMs;
+  }
+
+  private write(record: InboundRecord, fields: Partial<InboundRecord>): InboundRecord {
+    const updated = toInbound({ ...record, ...fields, updatedAt: this.now().toISOString() });
+    this.records.set(record.id, updated);
     return toInbound({ ...updated });
   }
 

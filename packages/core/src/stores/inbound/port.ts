@@ -100,8 +100,8 @@ export interface InboundStore {
   /** Any mail by id, whatever its tenant (processing and retries; never the API). */
   load(id: string): Promise<InboundRecord | null>;
   /**
-   * Sets fields; with `from`, only while the status is one of those (conditional), else null and nothing
-   * written. Null when the record is gone.
+   * Sets fields and `updatedAt`; with `from`, only while the status is one of those (conditional), else
+   * null and nothing written. Null when the record is gone. Setting `status` ends a claim's lease.
    */
   update(id: string, fields: InboundUpdate, from?: readonly InboundStatus[]): Promise<InboundRecord | null>;
   /** The tenant's mail, newest first, matching the filter. */
@@ -112,4 +112,22 @@ export interface InboundStore {
   ): Promise<InboundPage>;
   /** Failed mail of every tenant received since `since`, oldest first (the retry schedule's work). */
   failedSince(since: string, page: { limit: number; after?: string }): Promise<InboundPage>;
+  /**
+   * Takes a `received` record for processing until `leaseMs` from now (conditional): counts one attempt
+   * and answers the record. Null when it is not `received` or another worker's lease has not ended, so
+   * two deliveries of one notification at the same moment process and dispatch it once. Any status
+   * write (`update` with `status`) ends the lease. The lease must outlast the worker's run (the Lambda
+   * timeout): a worker still running after its lease ended could otherwise race its successor.
+   */
+  claim(id: string, leaseMs: number): Promise<InboundRecord | null>;
+  /**
+   * `received` mail nobody is processing, oldest first: its lease ended, or it was never claimed and
+   * nothing changed it for `idleMs` (a worker that stopped between recording and claiming).
+   */
+  stuck(idleMs: number, page: { limit: number; after?: string }): Promise<InboundPage>;
+  /**
+   * Frees a stuck record (the same test as `stuck`, conditional) so that a new order can claim it at
+   * once; it counts as changed now. Null when it is no longer stuck.
+   */
+  free(id: string, idleMs: number): Promise<InboundRecord | null>;
 }

@@ -179,6 +179,27 @@ describe('processMail', () => {
     expect(h.delivered).toHaveLength(1);
   });
 
+  it('processes and dispatches once when the same notification is delivered twice at the same moment', async () => {
+    const h = await setup();
+    const id = sesId();
+    h.bucket.put(`raw/${id}`, simple());
+    const body = JSON.stringify(notification(id, [`inbox@${ACME}`]));
+    // A dispatch waits until the other delivery has dispatched too or given up, so both overlap.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    h.onDeliver(async () => {
+      if (h.delivered.length > 1) release();
+      await gate;
+    });
+    const outcomes = await Promise.all([
+      processMail(body, h.deps).finally(release),
+      processMail(body, h.deps).finally(release),
+    ]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['duplicate', 'processed']);
+    expect(h.delivered).toHaveLength(1);
+    expect((await h.inbound.load(outcomes[0].id))?.attempts).toBe(1);
+  });
+
   it('routes by the envelope recipients, never the To header: the first recipient with a route decides', async () => {
     const h = await setup();
     await h.routes.put({
@@ -444,6 +465,16 @@ describe('processMail', () => {
         'a retry of mail that does not exist',
         JSON.stringify({ type: 'mailroom.inbound.retry', id: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }),
         /does not exist/,
+      ],
+      [
+        'a retry order whose id is not an inbound id',
+        JSON.stringify({ type: 'mailroom.inbound.retry', id: '../x' }),
+        /not a valid retry order/,
+      ],
+      [
+        'a retry order with a field the schema does not know',
+        JSON.stringify({ type: 'mailroom.inbound.retry', id: '01JZZZZZZZZZZZZZZZZZZZZZZZ', force: true }),
+        /not a valid retry order/,
       ],
     ])('%s', async (_name, body, message) => {
       const h = await setup();
