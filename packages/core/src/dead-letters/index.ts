@@ -6,4 +6,4 @@ export type { DlqName, DlqRecord, DlqDepth, DeadLetterQueue } from './port';
 export { ALREADY_SENT, summarize, reasonOf, redriveBody } from './records';
 export type { BodySummary } from './records';
 export { redriveDeadLetters, REDRIVE_HIDE_SECONDS } from './redrive';
-export type { RedriveCounts, RedriveOptions, RedriveResult } from './redrive';
+export type { RedriveCounts, RedriveFailure, RedriveOptions, RedriveResult } from './redrive';

@@ -30,6 +30,8 @@ export interface RedriveOptions {
   max?: number;
   /** Called after each batch with the counts so far (the CLI's progress line). */
   onBatch?: (counts: RedriveCounts) => void;
+  /** Asked before each batch: true ends the run there (the api's time budget). */
+  shouldStop?: () => boolean;
 }
 
 export interface RedriveResult extends RedriveCounts {
@@ -39,6 +41,8 @@ export interface RedriveResult extends RedriveCounts {
   failures: RedriveFailure[];
   /** Records moved in this run that were parked again while it ran: left in the DLQ. */
   returned: number;
+  /** The DLQ answered empty (bar the records left in it): nothing more to redrive for now. */
+  drained: boolean;
   /** What stopped the run early; every record not moved or skipped is still in the DLQ. */
   error?: unknown;
 }
@@ -66,7 +70,7 @@ export async function redriveDeadLetters(
   dlq: DeadLetterQueue,
   options: RedriveOptions = {},
 ): Promise<RedriveResult> {
-  const { messages, max = Infinity, onBatch } = options;
+  const { messages, max = Infinity, onBatch, shouldStop } = options;
   if (queue === 'send' && !messages) throw new ConfigError('a send redrive needs the messages table');
   const { visible } = await dlq.depth();
   const result: RedriveResult = {
@@ -79,6 +83,7 @@ export async function redriveDeadLetters(
     skippedIds: [],
     failures: [],
     returned: 0,
+    drained: false,
   };
   const fail = (id: string, reason: string) => {
     result.failed++;
@@ -90,7 +95,7 @@ export async function redriveDeadLetters(
   const unreadable: string[] = [];
   const handled = () => result.moved + result.skipped + result.failed;
   try {
-    while (handled() < max && result.returned === 0 && result.error === undefined) {
+    while (handled() < max && result.returned === 0 && result.error === undefined && !shouldStop?.()) {
       let batch;
       try {
         batch = await dlq.receive(Math.min(10, max - handled()), REDRIVE_HIDE_SECONDS);
@@ -98,7 +103,10 @@ export async function redriveDeadLetters(
         result.error = err;
         break;
       }
-      if (batch.length === 0) break;
+      if (batch.length === 0) {
+        result.drained = true;
+        break;
+      }
       const left = [...batch];
       try {
         for (; left.length; left.shift()) {

@@ -38,7 +38,14 @@ describe('redriveDeadLetters', () => {
   it('reports zeros for an empty DLQ and sends nothing', async () => {
     const batches: RedriveCounts[] = [];
     const run = await redriveDeadLetters('send', dlq, { messages, onBatch: (c) => batches.push({ ...c }) });
-    expect(run).toMatchObject({ depthBefore: 0, moved: 0, skipped: 0, failed: 0, returned: 0 });
+    expect(run).toMatchObject({
+      depthBefore: 0,
+      moved: 0,
+      skipped: 0,
+      failed: 0,
+      returned: 0,
+      drained: true,
+    });
     expect(run.error).toBeUndefined();
     expect(dlq.source).toEqual([]);
     expect(batches).toEqual([]);
@@ -135,9 +142,17 @@ describe('redriveDeadLetters', () => {
       max: 12,
       onBatch: (c) => batches.push(c.moved),
     });
-    expect(run.moved).toBe(12);
+    expect(run).toMatchObject({ moved: 12, drained: false });
     expect(batches).toEqual([10, 12]);
     await expect(dlq.depth()).resolves.toEqual({ visible: 3, inFlight: 0 });
+  });
+
+  it('ends the run between batches when told to stop', async () => {
+    for (let i = 0; i < 15; i++) dlq.park(body('m-2', { n: i }));
+    let asked = 0;
+    const run = await redriveDeadLetters('send', dlq, { messages, shouldStop: () => ++asked > 1 });
+    expect(run).toMatchObject({ moved: 10, drained: false });
+    await expect(dlq.depth()).resolves.toEqual({ visible: 5, inFlight: 0 });
   });
 
   it('leaves a record parked again during the run (the same body it moved) and stops', async () => {
