@@ -1,8 +1,8 @@
 import {
-  reasonOf,
+  dlqReasonOf,
   REDRIVE_HIDE_SECONDS,
   redriveDeadLetters,
-  summarize,
+  summarizeDlqBody,
   type DlqRecord,
   type RedriveCounts,
 } from '@mailroom/core';
@@ -30,9 +30,9 @@ async function reasons(ctx: Context, queue: QueueName, records: readonly DlqReco
   const messages = queue === 'send' ? await ctx.messages() : undefined;
   const out: Listed[] = [];
   for (const r of records) {
-    const s = summarize(queue, r.body);
+    const s = summarizeDlqBody(queue, r.body);
     let reason = s.unreadable ?? 'dead-lettered after its receives';
-    if (messages && s.id) reason = reasonOf(await messages.get(s.id));
+    if (messages && s.id) reason = dlqReasonOf(await messages.get(s.id));
     out.push({
       sqsMessageId: r.sqsMessageId,
       id: s.id,

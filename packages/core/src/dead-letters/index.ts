@@ -3,7 +3,7 @@
 // twin from '@mailroom/core/testing'.
 export { DLQ_NAMES, isDlqName } from './port';
 export type { DlqName, DlqRecord, DlqDepth, DeadLetterQueue } from './port';
-export { ALREADY_SENT, summarize, reasonOf, redriveBody } from './records';
-export type { BodySummary } from './records';
+export { ALREADY_SENT, summarizeDlqBody, dlqReasonOf, redriveBody } from './records';
+export type { DlqBodySummary } from './records';
 export { redriveDeadLetters, REDRIVE_HIDE_SECONDS } from './redrive';
 export type { RedriveCounts, RedriveFailure, RedriveOptions, RedriveResult } from './redrive';

@@ -19,7 +19,7 @@ export const ALREADY_SENT: readonly MessageStatus[] = [
  * What a DLQ body says about itself: Mailroom's id and tenant for the send queue; for inbound, SES's id
  * (a receipt notification) or Mailroom's (a retry order).
  */
-export interface BodySummary {
+export interface DlqBodySummary {
   id: string | null;
   tenantId: string | null;
   /** For a body that is not what the queue carries. */
@@ -37,7 +37,7 @@ const parse = (body: string): Record<string, unknown> | undefined => {
   }
 };
 
-export function summarize(queue: DlqName, body: string): BodySummary {
+export function summarizeDlqBody(queue: DlqName, body: string): DlqBodySummary {
   const value = parse(body);
   if (!value) return { id: null, tenantId: null, unreadable: 'not a JSON object' };
   if (queue === 'send') {
@@ -59,7 +59,7 @@ export function summarize(queue: DlqName, body: string): BodySummary {
 }
 
 /** Why a send record is parked, as far as the messages table knows. */
-export const reasonOf = (record: MessageRecord | undefined): string =>
+export const dlqReasonOf = (record: MessageRecord | undefined): string =>
   record === undefined
     ? 'no message record'
     : `${record.status}${record.lastError ? `: ${record.lastError}` : ''}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, MailroomError } from '../errors';
 import type { MessageStore } from '../stores/messages/port';
 import type { DeadLetterQueue, DlqName } from './port';
-import { ALREADY_SENT, redriveBody, summarize } from './records';
+import { ALREADY_SENT, redriveBody, summarizeDlqBody } from './records';
 
 /** Long enough to read a batch and act on it; a record left behind (a crash) shows again after it. */
 export const REDRIVE_HIDE_SECONDS = 60;
@@ -116,7 +116,7 @@ export async function redriveDeadLetters(
             result.returned++;
             break;
           }
-          const summary = summarize(queue, record.body);
+          const summary = summarizeDlqBody(queue, record.body);
           if (summary.unreadable !== undefined) {
             unreadable.push(record.receiptHandle);
             fail(record.sqsMessageId, summary.unreadable);

@@ -1,4 +1,10 @@
-import { ConfigError, redriveDeadLetters, summarize, type NewMessage, type RedriveCounts } from '../../src';
+import {
+  ConfigError,
+  redriveDeadLetters,
+  summarizeDlqBody,
+  type NewMessage,
+  type RedriveCounts,
+} from '../../src';
 import { InMemoryDeadLetterQueue, InMemoryMessageStore } from '../../src/testing';
 
 const body = (id: string, extra: Record<string, unknown> = {}) =>
@@ -187,12 +193,12 @@ describe('redriveDeadLetters', () => {
   });
 });
 
-describe('summarize', () => {
+describe('summarizeDlqBody', () => {
   it.each([
     ['send', '[1]', 'not a JSON object'],
     ['send', '{"id": 7}', 'no message id'],
     ['inbound', '{"Type": "Notification", "Message": "{"}', 'no SES mail.messageId'],
   ] as const)('calls a %s body %s unreadable: %s', (queue, text, reason) => {
-    expect(summarize(queue, text)).toEqual({ id: null, tenantId: null, unreadable: reason });
+    expect(summarizeDlqBody(queue, text)).toEqual({ id: null, tenantId: null, unreadable: reason });
   });
 });
