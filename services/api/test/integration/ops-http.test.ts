@@ -1,11 +1,17 @@
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { newId } from '@mailroom/core';
-import { createDynamoDocumentClient, createSqsClient, DynamoMessageStore } from '@mailroom/core/aws';
+import {
+  createDynamoDocumentClient,
+  createSqsClient,
+  DynamoMessageStore,
+  SqsDeadLetters,
+} from '@mailroom/core/aws';
 import { invokeHttp } from '@mailroom/core/testing';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ApiEnvSchema } from '../../src/config';
 import { OpsEnvSchema } from '../../src/ops/config';
+import { redriveDlq } from '../../src/ops/dlq';
 
 jest.setTimeout(120_000);
 
@@ -173,5 +179,34 @@ describe('/v1/ops/dlq handlers (local cloud)', () => {
       send: { visible: start.visible, inFlight: 0 },
     });
     expect(await drain(out.SendQueueUrl!)).toEqual([]);
+  });
+
+  it('reports a SendMessage that SQS refuses (a queue that does not exist) and keeps every record in the DLQ', async () => {
+    const dlqUrl = out.InboundDLQUrl!;
+    const { inbound: start } = json(await getDepths('dev-acme-key')) as { inbound: { visible: number } };
+    for (const n of [1, 2]) await park(dlqUrl, JSON.stringify({ mail: { messageId: `ses-lost-${n}` } }));
+    const missing = `${out.InboundQueueUrl!}-missing`;
+    const messages = new DynamoMessageStore(doc, out.MessagesTableName!);
+    const { answer, error } = await redriveDlq(
+      { tenantId: 'acme', keyId: 'k', scopes: ['admin'] },
+      'inbound',
+      {},
+      {
+        operatorTenant: 'acme',
+        queues: {
+          inbound: new SqsDeadLetters(sqs, missing, dlqUrl),
+          send: new SqsDeadLetters(sqs, out.SendQueueUrl!, out.SendDLQUrl!),
+        },
+        messages,
+      },
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(answer).toMatchObject({ moved: 0, failed: 1, stoppedBy: (error as Error).name });
+    expect(answer.failures).toEqual([
+      { id: expect.stringMatching(/^ses-lost-[12]$/), reason: (error as Error).name },
+    ]);
+    expect(json(await getDepths('dev-acme-key'))).toMatchObject({
+      inbound: { visible: start.visible + 2, inFlight: 0 },
+    });
   });
 });
