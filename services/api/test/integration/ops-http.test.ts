@@ -153,7 +153,11 @@ describe('/v1/ops/dlq handlers (local cloud)', () => {
     await park(out.SendDLQUrl!, body);
     const { send: start } = json(await getDepths('dev-acme-key')) as { send: { visible: number } };
 
-    for (const res of [await getDepths('dev-globex-key'), await post('send', 'dev-globex-key')]) {
+    for (const res of [
+      await getDepths('dev-globex-key'),
+      await post('send', 'dev-globex-key'),
+      await post('tracker', 'dev-globex-key', '{"max": 0}'),
+    ]) {
       expect(res.statusCode).toBe(403);
       expect(json(res)).toEqual({
         error: {

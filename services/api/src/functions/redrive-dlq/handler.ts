@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@mailroom/core';
 import { jsonBody } from '@mailroom/core/http';
-import { redriveDlq, RedriveBodySchema, type RedriveBody } from '../../ops/dlq';
+import { redriveDlq, RedriveBodySchema, requireOperator, type RedriveBody } from '../../ops/dlq';
 import { logger, opsDeps, route } from '../../wiring';
 
 /** Well inside the function's 29 s timeout: a batch started before it ends in time. */
@@ -8,6 +8,9 @@ const TIME_BUDGET_MS = 20_000;
 
 /** POST /v1/ops/dlq/{queue}/redrive — scope `admin`, the operator tenant only (docs/ops.md). */
 export const handler = route({ scope: 'admin' }, async ({ principal, path, event }) => {
+  const deps = await opsDeps();
+  // Another tenant learns nothing, not even what is wrong with its body.
+  requireOperator(principal, deps.operatorTenant);
   const queue = path('queue');
   // The body is optional: none, or `{"max": N}`.
   const body: RedriveBody = event.body
@@ -18,7 +21,7 @@ export const handler = route({ scope: 'admin' }, async ({ principal, path, event
     principal,
     queue,
     body,
-    await opsDeps(),
+    deps,
     () => Date.now() - started > TIME_BUDGET_MS,
   );
   const { movedIds: _m, skippedIds: _s, ...counts } = answer;
