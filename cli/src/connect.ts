@@ -8,10 +8,10 @@ import {
   DynamoMessageStore,
   DynamoRouteStore,
   DynamoTenantStore,
+  sqsDeadLetters,
 } from '@mailroom/core/aws';
 import { SesIdentityAdapter } from '@mailroom/outbound/src/adapters/ses-identities';
 import { ParameterStore } from './adapters/parameter-store';
-import { sqsDeadLetters } from './adapters/sqs-dead-letters';
 import type { Context, QueueName } from './context';
 import type { Io } from './io';
 import { output, type Target } from './target';

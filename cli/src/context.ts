@@ -1,4 +1,11 @@
-import type { DomainStore, MessageStore, RouteStore, TenantStore } from '@mailroom/core';
+import type {
+  DeadLetterQueue,
+  DlqName,
+  DomainStore,
+  MessageStore,
+  RouteStore,
+  TenantStore,
+} from '@mailroom/core';
 import type { SesIdentities } from '@mailroom/outbound/src/domains/identities';
 import type { Io } from './io';
 
@@ -10,33 +17,8 @@ export interface SecretStore {
   remove(name: string): Promise<void>;
 }
 
-/** One record of a dead-letter queue, as received (hidden from other readers until revealed or removed). */
-export interface DlqRecord {
-  /** SQS's id of this record (not Mailroom's). */
-  sqsMessageId: string;
-  body: string;
-  receiptHandle: string;
-  /** How often it was received, its receives before it was dead-lettered included. */
-  receiveCount?: number;
-}
-
-/** A queue and its dead-letter queue: what `dlq list` and `dlq redrive` work on. */
-export interface DeadLetterQueues {
-  sourceUrl: string;
-  dlqUrl: string;
-  /** Records waiting in the DLQ (visible) and records someone is reading (in flight); approximate on AWS. */
-  depth(): Promise<{ visible: number; inFlight: number }>;
-  /** Up to `max` (≤ 10) records, hidden for `hideSeconds`. */
-  receive(max: number, hideSeconds: number): Promise<DlqRecord[]>;
-  /** Makes records visible again at once. */
-  reveal(receiptHandles: readonly string[]): Promise<void>;
-  /** Sends a body to the source queue. */
-  sendToSource(body: string): Promise<void>;
-  /** Deletes a record from the DLQ. */
-  remove(receiptHandle: string): Promise<void>;
-}
-
-export type QueueName = 'send' | 'inbound';
+/** The queues `dlq list` and `dlq redrive` work on; the port and its rules live in core. */
+export type QueueName = DlqName;
 
 /** The sending-domain parts of outbound's domain use cases. */
 export interface DomainParts {
@@ -59,7 +41,7 @@ export interface Context {
   routes(): Promise<RouteStore>;
   messages(): Promise<Pick<MessageStore, 'get'>>;
   secrets(): Promise<SecretStore>;
-  queues(name: QueueName): Promise<DeadLetterQueues>;
+  queues(name: QueueName): Promise<DeadLetterQueue>;
   /** `lake query`: runs `pnpm lake:query` with these arguments when this build has it; its exit code. */
   lakeQuery?(args: readonly string[]): Promise<number>;
 }

@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
+import {
+  dlqReasonOf,
+  REDRIVE_HIDE_SECONDS,
+  redriveDeadLetters,
+  summarizeDlqBody,
+  type DlqRecord,
+  type RedriveCounts,
+} from '@mailroom/core';
 import { numberOption, type Group } from '../command';
-import type { Context, DlqRecord, QueueName } from '../context';
-import { ALREADY_SENT, reasonOf, redriveBody, summarize } from '../dlq-records';
+import type { Context, QueueName } from '../context';
 import { UsageError } from '../errors';
 import { fields, table } from '../io';
 
@@ -11,11 +17,6 @@ const queueArg = (value: string | undefined, command: string): QueueName => {
   }
   return value;
 };
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Long enough to read a batch and act on it; a record left behind shows again after it. */
-const HIDE_SECONDS = 60;
 
 interface Listed {
   sqsMessageId: string;
@@ -29,9 +30,9 @@ async function reasons(ctx: Context, queue: QueueName, records: readonly DlqReco
   const messages = queue === 'send' ? await ctx.messages() : undefined;
   const out: Listed[] = [];
   for (const r of records) {
-    const s = summarize(queue, r.body);
+    const s = summarizeDlqBody(queue, r.body);
     let reason = s.unreadable ?? 'dead-lettered after its receives';
-    if (messages && s.id) reason = reasonOf(await messages.get(s.id));
+    if (messages && s.id) reason = dlqReasonOf(await messages.get(s.id));
     out.push({
       sqsMessageId: r.sqsMessageId,
       id: s.id,
@@ -67,7 +68,7 @@ export const dlqCommands: Group = {
         const seen: DlqRecord[] = [];
         try {
           while (seen.length < limit) {
-            const batch = await q.receive(Math.min(10, limit - seen.length), HIDE_SECONDS);
+            const batch = await q.receive(Math.min(10, limit - seen.length), REDRIVE_HIDE_SECONDS);
             if (batch.length === 0) break;
             seen.push(...batch);
           }
@@ -109,47 +110,14 @@ export const dlqCommands: Group = {
         const queue = queueArg(args['send|inbound'], 'dlq redrive');
         const q = await ctx.queues(queue);
         const messages = queue === 'send' ? await ctx.messages() : undefined;
-        const { visible } = await q.depth();
-        const moved: string[] = [];
-        const skipped: string[] = [];
-        // Bodies moved in this run: one that shows up again was parked anew while we ran; leave it.
-        const movedBodies = new Set<string>();
-        let returned = 0;
-        const progress = () =>
-          ctx.io.err(`redrive ${queue}: ${moved.length} moved, ${skipped.length} skipped (of ~${visible})`);
-        for (;;) {
-          const batch = await q.receive(10, HIDE_SECONDS);
-          if (batch.length === 0) break;
-          const left = [...batch];
-          try {
-            while (left.length) {
-              const record = left[0]!;
-              const hash = sha256(record.body);
-              if (movedBodies.has(hash)) {
-                returned++;
-                break;
-              }
-              const { id } = summarize(queue, record.body);
-              const current = messages && id ? await messages.get(id) : undefined;
-              if (current && ALREADY_SENT.includes(current.status)) {
-                skipped.push(id!);
-              } else {
-                const back = redriveBody(queue, record.body);
-                await q.sendToSource(back);
-                movedBodies.add(hash).add(sha256(back));
-                moved.push(id ?? record.sqsMessageId);
-              }
-              await q.remove(record.receiptHandle);
-              left.shift();
-            }
-          } finally {
-            // What this batch did not get to (an error, or records back from the queue) shows again at once.
-            await q.reveal(left.map((r) => r.receiptHandle)).catch(() => undefined);
-          }
-          progress();
-          if (returned) break;
-        }
-        if (moved.length + skipped.length === 0) progress();
+        const progress = ({ moved, skipped, depthBefore }: RedriveCounts) =>
+          ctx.io.err(`redrive ${queue}: ${moved} moved, ${skipped} skipped (of ~${depthBefore})`);
+        // The rules (skip mail already sent, delete only what is on its queue) are core's, shared with
+        // the api's POST /v1/ops/dlq/{queue}/redrive.
+        const run = await redriveDeadLetters(queue, q, { ...(messages && { messages }), onBatch: progress });
+        if (run.error !== undefined) throw run.error;
+        const { movedIds: moved, skippedIds: skipped, returned } = run;
+        if (moved.length + skipped.length === 0) progress(run);
         return {
           json: {
             queue,

@@ -1,4 +1,5 @@
 import {
+  InMemoryDeadLetterQueue,
   InMemoryDomainStore,
   InMemoryMessageStore,
   InMemoryRouteStore,
@@ -6,7 +7,7 @@ import {
 } from '@mailroom/core/testing';
 import type { IdentityState, SesIdentities } from '@mailroom/outbound/src/domains/identities';
 import { runCli } from '../../src/cli';
-import type { Context, DeadLetterQueues, DlqRecord, QueueName, SecretStore } from '../../src/context';
+import type { Context, QueueName, SecretStore } from '../../src/context';
 
 /** Parameter Store in a Map. */
 export class MemorySecrets implements SecretStore {
@@ -16,55 +17,6 @@ export class MemorySecrets implements SecretStore {
   }
   async remove(name: string) {
     this.values.delete(name);
-  }
-}
-
-/** A queue and its DLQ in arrays, with SQS's receive/hide/reveal/delete semantics (no clock: hidden until revealed). */
-export class MemoryQueues implements DeadLetterQueues {
-  readonly source: string[] = [];
-  private dlq: Array<{ id: string; body: string; hidden: boolean; receives: number }> = [];
-  private n = 0;
-  /** Set to make the next sendToSource fail as SQS would. */
-  failSend?: Error;
-  constructor(
-    readonly sourceUrl: string,
-    readonly dlqUrl: string,
-  ) {}
-
-  park(body: string) {
-    this.dlq.push({ id: `sqs-${++this.n}`, body, hidden: false, receives: 5 });
-  }
-  bodies() {
-    return this.dlq.map((r) => r.body);
-  }
-  async depth() {
-    return {
-      visible: this.dlq.filter((r) => !r.hidden).length,
-      inFlight: this.dlq.filter((r) => r.hidden).length,
-    };
-  }
-  async receive(max: number): Promise<DlqRecord[]> {
-    const batch = this.dlq.filter((r) => !r.hidden).slice(0, Math.min(max, 10));
-    for (const r of batch) {
-      r.hidden = true;
-      r.receives++;
-    }
-    return batch.map((r) => ({
-      sqsMessageId: r.id,
-      body: r.body,
-      receiptHandle: r.id,
-      receiveCount: r.receives,
-    }));
-  }
-  async reveal(handles: readonly string[]) {
-    for (const r of this.dlq) if (handles.includes(r.id)) r.hidden = false;
-  }
-  async sendToSource(body: string) {
-    if (this.failSend) throw this.failSend;
-    this.source.push(body);
-  }
-  async remove(handle: string) {
-    this.dlq = this.dlq.filter((r) => r.id !== handle);
   }
 }
 
@@ -108,7 +60,7 @@ export interface World {
   messages: InMemoryMessageStore;
   secrets: MemorySecrets;
   identities: MemoryIdentities;
-  queues: Record<QueueName, MemoryQueues>;
+  queues: Record<QueueName, InMemoryDeadLetterQueue>;
   /** What stdin gives readSecret. */
   stdin: string;
 }
@@ -121,8 +73,8 @@ export const newWorld = (): World => ({
   secrets: new MemorySecrets(),
   identities: new MemoryIdentities(),
   queues: {
-    send: new MemoryQueues('http://sqs/send', 'http://sqs/send-dlq'),
-    inbound: new MemoryQueues('http://sqs/inbound', 'http://sqs/inbound-dlq'),
+    send: new InMemoryDeadLetterQueue('http://sqs/send', 'http://sqs/send-dlq'),
+    inbound: new InMemoryDeadLetterQueue('http://sqs/inbound', 'http://sqs/inbound-dlq'),
   },
   stdin: '',
 });

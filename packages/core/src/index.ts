@@ -242,3 +242,5 @@ export type {
 } from './stores/webhooks/port';
 export { webhookSecretName, generateWebhookSecret } from './stores/webhooks/secrets';
 export type { WebhookSecrets } from './stores/webhooks/secrets';
+
+export * from './dead-letters';

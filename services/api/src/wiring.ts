@@ -12,6 +12,7 @@ import {
   DynamoMessageStore,
   DynamoTenantStore,
   DynamoWebhookEndpointStore,
+  SqsDeadLetters,
   SsmWebhookSecrets,
 } from '@mailroom/core/aws';
 import { cachedKeys, httpStack } from '@mailroom/core/http';
@@ -19,6 +20,8 @@ import { InboundQueue } from './adapters/inbound-queue';
 import { ReceiptBucket } from './adapters/receipt-bucket';
 import { apiConfig } from './config';
 import type { InboundApiDeps } from './inbound/deps';
+import { opsConfig } from './ops/config';
+import type { OpsDeps } from './ops/deps';
 
 export const logger = new Logger({ serviceName: 'mailroom-api' });
 export const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-api' });
@@ -67,6 +70,20 @@ export const inboundDeps = lazyDeps(async (): Promise<InboundApiDeps> => {
     ),
     requeue: (message) => queue.requeue(message),
     downloadUrlSeconds: config.MAILROOM_DOWNLOAD_URL_SECONDS,
+  };
+});
+
+/** The `/v1/ops` endpoints' deps: both queues and their DLQs, by the URLs compose hands over. */
+export const opsDeps = lazyDeps(async (): Promise<OpsDeps> => {
+  const config = opsConfig();
+  const sqs = createSqsClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT });
+  return {
+    operatorTenant: config.MAILROOM_OPERATOR_TENANT,
+    queues: {
+      send: new SqsDeadLetters(sqs, config.MAILROOM_SEND_QUEUE_URL, config.MAILROOM_SEND_DLQ_URL),
+      inbound: new SqsDeadLetters(sqs, config.MAILROOM_INBOUND_QUEUE_URL, config.MAILROOM_INBOUND_DLQ_URL),
+    },
+    messages: (await apiDeps()).messages,
   };
 });
 

@@ -30,3 +30,4 @@ export { DynamoInboundStore } from '../stores/inbound/dynamo';
 export type { TenantStoreOptions } from '../stores/tenants/dynamo';
 export { DynamoWebhookEndpointStore } from '../stores/webhooks/dynamo';
 export { SsmWebhookSecrets } from '../stores/webhooks/secrets-ssm';
+export { SqsDeadLetters, sqsDeadLetters } from '../dead-letters/sqs';

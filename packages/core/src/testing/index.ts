@@ -16,3 +16,4 @@ export { queueMessage, queueRecord } from './send-records';
 export { listenOnLoopback, silentServer, type LoopbackServer } from './loopback';
 export { InMemoryWebhookEndpointStore } from '../stores/webhooks/memory';
 export { InMemoryWebhookSecrets } from '../stores/webhooks/secrets-memory';
+export { InMemoryDeadLetterQueue } from '../dead-letters/memory';

@@ -7,14 +7,16 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ConfigError } from '@mailroom/core';
-import type { DeadLetterQueues, DlqRecord } from '../context';
+import { ConfigError } from '../errors';
+import type { DeadLetterQueue, DlqDepth, DlqRecord } from './port';
 
 /**
+ * The port on SQS. The CLI finds a DLQ from its queue (sqsDeadLetters); the api is given both URLs.
+ *
  * A queue's DLQ, found from the queue's own RedrivePolicy (so no stack output is needed for it):
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
  */
-export async function sqsDeadLetters(sqs: SQSClient, sourceUrl: string): Promise<DeadLetterQueues> {
+export async function sqsDeadLetters(sqs: SQSClient, sourceUrl: string): Promise<DeadLetterQueue> {
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: ['RedrivePolicy'] }),
   );
@@ -29,14 +31,14 @@ export async function sqsDeadLetters(sqs: SQSClient, sourceUrl: string): Promise
   return new SqsDeadLetters(sqs, sourceUrl, QueueUrl);
 }
 
-export class SqsDeadLetters implements DeadLetterQueues {
+export class SqsDeadLetters implements DeadLetterQueue {
   constructor(
     private readonly sqs: SQSClient,
     readonly sourceUrl: string,
     readonly dlqUrl: string,
   ) {}
 
-  async depth(): Promise<{ visible: number; inFlight: number }> {
+  async depth(): Promise<DlqDepth> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: this.dlqUrl,
