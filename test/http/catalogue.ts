@@ -6,16 +6,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
  * endpoint added there and not here (or the other way round) fails the build.
  *
  * An entry: `endpoint(service, 'METHOD /path/{param}', auth, handler folder, ids?, body?)`
- * - auth: the API key scope the route needs (`send`, `read`, `admin`), `signature` (it authenticates
- *   otherwise) or `public`;
+ * - auth: the API key scope the route needs (`send`, `read`, `admin`), `operator` (scope `admin` and
+ *   the operator tenant's key only: the ops endpoints), `signature` (it authenticates otherwise) or `public`;
  * - ids: what kind of stored thing each path parameter names, so tests can put a tenant's own or another
  *   tenant's in it;
  * - body: a valid JSON body for the tenant (`Seeded` below), for routes that take one.
  */
 export type Service = 'outbound' | 'inbound' | 'events' | 'api';
-export type Auth = 'send' | 'read' | 'admin' | 'signature' | 'public';
+export type Auth = 'send' | 'read' | 'admin' | 'operator' | 'signature' | 'public';
 /** What a path parameter can name: a stored item each test tenant has one of. */
-export type IdKind = 'message' | 'inbound' | 'webhook' | 'domain';
+export type IdKind = 'message' | 'inbound' | 'webhook' | 'domain' | 'dlq';
 
 /** One tenant's seeded data, as body factories see it. */
 export interface Seeded {
@@ -86,6 +86,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
   endpoint('api', 'DELETE /v1/webhooks/{id}', 'admin', 'delete-webhook', { id: 'webhook' }),
   endpoint('api', 'GET /v1/stats', 'read', 'get-stats'),
   endpoint('api', 'GET /v1/openapi.json', 'public', 'openapi'),
+  endpoint('api', 'GET /v1/ops/dlq', 'operator', 'get-dlq-depths'),
+  endpoint('api', 'POST /v1/ops/dlq/{queue}/redrive', 'operator', 'redrive-dlq', { queue: 'dlq' }, () => ({
+    max: 1,
+  })),
   endpoint('api', 'GET /health', 'public', 'health'),
   endpoint('events', 'POST /webhooks/sendgrid', 'signature', 'sendgrid-webhook'),
   endpoint('events', 'GET /health', 'public', 'health'),
@@ -95,8 +99,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
 /** `GET /v1/domains/{domain}` */
 export const label = (e: Pick<Endpoint, 'method' | 'path'>): string => `${e.method} ${e.path}`;
 
-/** The endpoints an API key opens, with the scope each needs. */
-export const keyed = (): (Endpoint & { auth: 'send' | 'read' | 'admin' })[] =>
-  ENDPOINTS.filter((e): e is Endpoint & { auth: 'send' | 'read' | 'admin' } =>
-    ['send', 'read', 'admin'].includes(e.auth),
-  );
+/** The endpoints an API key opens, with the scope each needs (an operator endpoint needs `admin`). */
+export const keyed = (): (Endpoint & { auth: 'send' | 'read' | 'admin'; operatorOnly: boolean })[] =>
+  ENDPOINTS.filter((e) => ['send', 'read', 'admin', 'operator'].includes(e.auth)).map((e) => ({
+    ...e,
+    auth: e.auth === 'operator' ? 'admin' : (e.auth as 'send' | 'read' | 'admin'),
+    operatorOnly: e.auth === 'operator',
+  }));

@@ -46,9 +46,18 @@ function serviceEnv(cloud: LocalCloud): Record<string, string> {
     MAILROOM_INBOUND_TABLE: out.InboundTableName!,
     MAILROOM_RECEIPT_BUCKET: out.ReceiptBucketName!,
     MAILROOM_INBOUND_QUEUE_URL: out.InboundQueueUrl!,
+    MAILROOM_INBOUND_DLQ_URL: out.InboundDLQUrl!,
+    // The ops endpoints answer the operator tenant only: acme (tenant A) here, as on the local stage.
+    MAILROOM_OPERATOR_TENANT: 'acme',
     MAILROOM_SENDGRID_EVENTS_STREAM: 'mailroom-local-sendgrid-events',
   };
 }
+
+/** The ids of what a tenant owns (a DLQ name, `send`, is shared by all and names nothing of theirs). */
+export const ownedIds = (tenant: Pick<Tenant, 'ids'>): string[] =>
+  Object.entries(tenant.ids)
+    .filter(([kind]) => kind !== 'dlq')
+    .map(([, id]) => id);
 
 let unique = 0;
 const uniqueValue = () => `u${++unique}-${randomUUID().slice(0, 8)}`;
@@ -100,7 +109,7 @@ export async function startWorld(endpoints: readonly Endpoint[]): Promise<World>
         to: [`support@in.${tenantId}.localhost`],
         subject: marker,
       });
-      const ids = { message, webhook, inbound: record.id, domain: `${tenantId}.example` };
+      const ids = { message, webhook, inbound: record.id, domain: `${tenantId}.example`, dlq: 'send' };
       return { ...tenant, ids };
     };
     const a = await seed('acme', 'dev-acme-key');

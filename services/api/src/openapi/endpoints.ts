@@ -20,6 +20,7 @@ import {
 import { z } from 'zod';
 import { StatsQuerySchema } from '../get-stats';
 import { ListInboundQuerySchema } from '../inbound/list-inbound';
+import { DlqNameSchema, DlqDepthsSchema, RedriveAnswerSchema, RedriveBodySchema } from '../ops/dlq';
 import { CreateWebhookBodySchema } from '../webhooks/create-webhook';
 import { ListWebhooksQuerySchema } from '../webhooks/list-webhooks';
 import type { Endpoint } from './catalogue';
@@ -250,6 +251,30 @@ export const ENDPOINTS: Endpoint[] = [
     params: idParam('webhook'),
     success: { status: 204, description: 'Deleted.' },
     errors: [notFound('webhook')],
+  },
+
+  // --- api: operations (the operator tenant's admin keys only) -------------------------------------
+  {
+    method: 'GET',
+    path: '/v1/ops/dlq',
+    service: 'api',
+    summary: "Each dead-letter queue's approximate depth",
+    description: "The operator tenant's admin keys only (MAILROOM_OPERATOR_TENANT); any other key is a 403.",
+    scope: 'admin',
+    success: { status: 200, description: 'Approximate counts.', schema: DlqDepthsSchema },
+  },
+  {
+    method: 'POST',
+    path: '/v1/ops/dlq/{queue}/redrive',
+    service: 'api',
+    summary: 'Move dead letters back to their queue',
+    description:
+      "At most `max` records (default 100); mail already sent is deleted, not sent again. The operator tenant's admin keys only.",
+    scope: 'admin',
+    params: z.object({ queue: DlqNameSchema }),
+    invalidPath: true,
+    body: RedriveBodySchema,
+    success: { status: 200, description: 'What the run did.', schema: RedriveAnswerSchema },
   },
 
   // --- api: this document, and liveness --------------------------------------------------------

@@ -22,6 +22,28 @@ export const RedriveBodySchema = z.strictObject({
 });
 export type RedriveBody = z.infer<typeof RedriveBodySchema>;
 
+/** The documented answers (GET /v1/openapi.json). */
+export const DlqNameSchema = z.enum(DLQ_NAMES).meta({ description: 'Which dead-letter queue.' });
+const DepthSchema = z.strictObject({ visible: z.number().int(), inFlight: z.number().int() });
+export const DlqDepthsSchema = z
+  .strictObject({ send: DepthSchema, inbound: DepthSchema })
+  .meta({ id: 'DlqDepths' });
+export const RedriveAnswerSchema = z
+  .strictObject({
+    queue: DlqNameSchema,
+    depthBefore: z.number().int(),
+    moved: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+    movedIds: z.array(z.string()),
+    skippedIds: z.array(z.string()),
+    failures: z.array(z.strictObject({ id: z.string(), reason: z.string() })),
+    returned: z.number().int(),
+    drained: z.boolean(),
+    stoppedBy: z.string().optional(),
+  })
+  .meta({ id: 'RedriveAnswer' });
+
 /**
  * The DLQs hold every tenant's mail, and an inbound record names no tenant at all (its tenant comes from
  * the route, later), so no filter by tenant is possible: the ops endpoints are the operator tenant's
