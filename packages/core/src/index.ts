@@ -146,6 +146,8 @@ export type {
   Transition,
   MessageEvent,
   MessageRecord,
+  MessageFilter,
+  MessagePage,
   NewMessage,
 } from './stores/messages/port';
 export type { SuppressionStore } from './stores/suppression/port';
