@@ -9,6 +9,7 @@ export {
   ForbiddenError,
   NotFoundError,
   ConflictError,
+  MessageNotRetryableError,
   PayloadTooLargeError,
   RateLimitedError,
   ProviderError,

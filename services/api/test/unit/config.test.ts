@@ -8,6 +8,8 @@ const base = {
   MAILROOM_INBOUND_TABLE: 'i',
   MAILROOM_RECEIPT_BUCKET: 'b',
   MAILROOM_INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+  MAILROOM_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/send',
+  MAILROOM_REQUESTS_BUCKET: 'r',
   MAILROOM_CURSOR_KEY_PARAMETER: '/mailroom/prod/cursor-key',
 };
 
