@@ -36,4 +36,18 @@ describe('api config', () => {
       'MAILROOM_WEBHOOK_SECRETS_PREFIX is required',
     );
   });
+
+  it('names outbound’s send queue URL and requests bucket when they are missing or malformed', () => {
+    const { MAILROOM_SEND_QUEUE_URL: _q, MAILROOM_REQUESTS_BUCKET: _b, ...without } = base;
+    expect(() => parseEnv(ApiEnvSchema, { ...without, MAILROOM_STAGE: 'prod' })).toThrow(
+      /MAILROOM_SEND_QUEUE_URL[\s\S]*MAILROOM_REQUESTS_BUCKET|MAILROOM_REQUESTS_BUCKET[\s\S]*MAILROOM_SEND_QUEUE_URL/,
+    );
+    expect(() =>
+      parseEnv(ApiEnvSchema, {
+        ...base,
+        MAILROOM_STAGE: 'prod',
+        MAILROOM_SEND_QUEUE_URL: 'mailroom-prod-send',
+      }),
+    ).toThrow(/MAILROOM_SEND_QUEUE_URL/);
+  });
 });
