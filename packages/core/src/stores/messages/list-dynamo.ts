@@ -7,6 +7,8 @@ import type { MessageFilter, MessagePage, MessageRecord } from './port';
 const MAX_PAGES_PER_LIST = 10;
 /** BatchGetItem takes at most 100 keys (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html). */
 const BATCH_GET_MAX = 100;
+/** Rounds of BatchGetItem for keys it left unprocessed (with backoff) before the listing fails (a 500). */
+const MAX_BATCH_ROUNDS = 5;
 
 type Item = Record<string, unknown>;
 
@@ -117,8 +119,10 @@ export async function listMessages(
       let keys: Item[] | undefined = ids
         .slice(i, i + BATCH_GET_MAX)
         .map((id) => ({ pk: `MSG#${id}`, sk: 'MSG' }));
-      // BatchGetItem may leave keys unprocessed under load: ask again for those.
-      while (keys && keys.length > 0) {
+      // BatchGetItem may leave keys unprocessed under load: ask again for those, backing off, a few times.
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round === MAX_BATCH_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
         const got = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
         for (const item of got.Responses?.[table] ?? []) byId.set(String(item.id), toRecord(item));
         keys = got.UnprocessedKeys?.[table]?.Keys as Item[] | undefined;
