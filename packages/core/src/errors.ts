@@ -63,6 +63,16 @@ export class ConflictError extends MailroomError {
   readonly httpStatus = 409;
 }
 
+/**
+ * `POST /v1/messages/{id}/retry` on mail that is not `failed`, `dropped` or `deferred` (docs/contract.md):
+ * sent, delivered or still on its way, or retried by a concurrent request a moment ago.
+ */
+export class MessageNotRetryableError extends MailroomError {
+  readonly code = 'MESSAGE.NOT_RETRYABLE';
+  readonly retryable = false;
+  readonly httpStatus = 409;
+}
+
 export class PayloadTooLargeError extends MailroomError {
   readonly code = 'REQUEST.TOO_LARGE';
   readonly retryable = false;

@@ -9,6 +9,7 @@ export {
   ForbiddenError,
   NotFoundError,
   ConflictError,
+  MessageNotRetryableError,
   PayloadTooLargeError,
   RateLimitedError,
   ProviderError,
@@ -86,6 +87,8 @@ export {
   DomainSchema,
   MessageEventSchema,
   MessageSchema,
+  MessageSummarySchema,
+  MessageRetriedSchema,
   StatsSchema,
   InboundStatusSchema,
   InboundSummarySchema,
@@ -167,6 +170,8 @@ export type {
   Transition,
   MessageEvent,
   MessageRecord,
+  MessageFilter,
+  MessagePage,
   NewMessage,
 } from './stores/messages/port';
 export type { SuppressionStore } from './stores/suppression/port';

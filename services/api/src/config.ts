@@ -22,6 +22,9 @@ export const ApiEnvSchema = AwsEnvSchema.extend({
   MAILROOM_INBOUND_TABLE: z.string().min(1),
   MAILROOM_RECEIPT_BUCKET: z.string().min(1),
   MAILROOM_INBOUND_QUEUE_URL: z.url(),
+  /** Owned by outbound (compose params `sendQueueUrl`, `requestsBucketName`): message retries. */
+  MAILROOM_SEND_QUEUE_URL: z.url(),
+  MAILROOM_REQUESTS_BUCKET: z.string().min(1),
   /** How long `GET /v1/inbound/{id}`'s attachment download URLs stay valid (at most an hour). */
   MAILROOM_DOWNLOAD_URL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** List cursors (docs/api-lists.md): the key's parameter, or locally the key. */

@@ -1,4 +1,5 @@
 import { NotFoundError, type MessageStore } from '@mailroom/core';
+import { messageView } from './messages/view';
 
 /**
  * `GET /v1/messages/{id}` in the contract's shape. Another tenant's message is a 404, exactly
@@ -13,18 +14,7 @@ export async function getMessage(
   if (!found || found.message.tenantId !== tenantId) throw new NotFoundError(`no message ${id}`);
   const { message, events } = found;
   return {
-    id: message.id,
-    tenantId: message.tenantId,
-    status: message.status,
-    from: message.from,
-    to: message.to,
-    subject: message.subject,
-    provider: message.provider ?? null,
-    providerMessageId: message.providerMessageId ?? null,
-    attempts: message.attempts,
-    lastError: message.lastError ?? null,
-    createdAt: message.createdAt,
-    updatedAt: message.updatedAt,
+    ...messageView(message),
     events: events.map(({ type, at, provider, data }) => ({ type, at, provider, data })),
   };
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Cursors, lazyDeps } from '@mailroom/core';
+import { Cursors, lazyDeps, newId } from '@mailroom/core';
 import {
   createDynamoDocumentClient,
   createS3Client,
@@ -13,15 +13,18 @@ import {
   DynamoTenantStore,
   DynamoWebhookEndpointStore,
   SqsDeadLetters,
+  S3RequestStore,
   SsmWebhookSecrets,
 } from '@mailroom/core/aws';
 import { cachedKeys, httpStack } from '@mailroom/core/http';
 import { InboundQueue } from './adapters/inbound-queue';
 import { ReceiptBucket } from './adapters/receipt-bucket';
+import { SendQueue } from './adapters/send-queue';
 import { apiConfig } from './config';
 import type { InboundApiDeps } from './inbound/deps';
 import { opsConfig } from './ops/config';
 import type { OpsDeps } from './ops/deps';
+import type { MessagesApiDeps } from './messages/deps';
 
 export const logger = new Logger({ serviceName: 'mailroom-api' });
 export const metrics = new Metrics({ namespace: 'Mailroom', serviceName: 'mailroom-api' });
@@ -52,6 +55,33 @@ export const apiDeps = lazyDeps(() => {
   };
 });
 
+/** The list cursors, signed with the stage's cursor key (docs/api-lists.md). */
+const cursors = lazyDeps(() => {
+  const config = apiConfig();
+  return new Cursors(
+    cursorKey({
+      ssm: createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
+      parameter: config.MAILROOM_CURSOR_KEY_PARAMETER,
+      localKey: config.MAILROOM_CURSOR_KEY,
+    }),
+  );
+});
+
+/** `GET /v1/messages` and `POST /v1/messages/{id}/retry`: the messages table, outbound's stored requests and send queue. */
+export const messagesDeps = lazyDeps(async (): Promise<MessagesApiDeps> => {
+  const config = apiConfig();
+  const { messages } = await apiDeps();
+  const aws = { region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT };
+  const queue = new SendQueue(createSqsClient(aws), config.MAILROOM_SEND_QUEUE_URL);
+  return {
+    messages,
+    requests: new S3RequestStore(createS3Client(aws), config.MAILROOM_REQUESTS_BUCKET),
+    cursors: await cursors(),
+    enqueue: (message) => queue.enqueue(message),
+    newId: () => newId(),
+  };
+});
+
 /** The `/v1/inbound` endpoints' deps: the inbound table, the receipt bucket, the inbound queue. */
 export const inboundDeps = lazyDeps(async (): Promise<InboundApiDeps> => {
   const config = apiConfig();
@@ -61,13 +91,7 @@ export const inboundDeps = lazyDeps(async (): Promise<InboundApiDeps> => {
   return {
     inbound: new DynamoInboundStore(doc, config.MAILROOM_INBOUND_TABLE),
     parsed: new ReceiptBucket(createS3Client(aws), config.MAILROOM_RECEIPT_BUCKET),
-    cursors: new Cursors(
-      cursorKey({
-        ssm: createSsmClient({ region: config.AWS_REGION, endpoint: config.MAILROOM_SSM_ENDPOINT }),
-        parameter: config.MAILROOM_CURSOR_KEY_PARAMETER,
-        localKey: config.MAILROOM_CURSOR_KEY,
-      }),
-    ),
+    cursors: await cursors(),
     requeue: (message) => queue.requeue(message),
     downloadUrlSeconds: config.MAILROOM_DOWNLOAD_URL_SECONDS,
   };

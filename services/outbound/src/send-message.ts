@@ -73,6 +73,14 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     if (suppression.status === 'rejected') throw suppression.reason;
     const other = claimed.value;
     if (other.kind === 'conflict') return rejectConflict(message, other.of, deps);
+    if (other.kind === 'stale') {
+      logger.info('a retry replaced this attempt; consuming its copy', {
+        messageId: message.id,
+        retryId: message.retryId,
+        current: other.current,
+      });
+      return 'duplicate';
+    }
     logger.info('another message holds this idempotency key; consuming the record', {
       messageId: message.id,
       ...other,

@@ -48,8 +48,10 @@ export async function sweepUnsent(deps: SweepDeps): Promise<{ requeued: number; 
       // Put back once per stall: a requeue sets updatedAt = requeuedAt, any later attempt moves updatedAt on.
       const requeuedLast = unsent.requeuedAt !== undefined && unsent.requeuedAt >= unsent.updatedAt;
       const request = requeuedLast ? undefined : await deps.requests.get(unsent.tenantId, unsent.id);
+      // After a retry, the copy must carry the current attempt's id, or the send path consumes it as stale.
+      const retryId = request && (await deps.messages.get(unsent.id))?.retryId;
       if (request) {
-        await deps.enqueue(request);
+        await deps.enqueue(retryId === undefined ? request : { ...request, retryId });
         const at = new Date(now).toISOString();
         await deps.messages.transition(unsent.id, unsent.tenantId, {
           status: 'queued',

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createDynamoDocumentClient, DynamoInboundStore, DynamoTenantStore } from '@mailroom/core/aws';
+import {
+  createDynamoDocumentClient,
+  DynamoInboundStore,
+  DynamoMessageStore,
+  DynamoTenantStore,
+} from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import type { Endpoint, IdKind, Seeded } from '../catalogue';
 import { call, type Answer, type Call } from './call';
@@ -78,6 +83,7 @@ export async function startWorld(endpoints: readonly Endpoint[]): Promise<World>
   try {
     const tenants = new DynamoTenantStore(doc, cloud.outputs.outbound.TenantsTableName!);
     const inbound = new DynamoInboundStore(doc, cloud.outputs.inbound.InboundTableName!);
+    const messages = new DynamoMessageStore(doc, cloud.outputs.outbound.MessagesTableName!);
     const find = (route: string) => endpoints.find((e) => `${e.method} ${e.path}` === route)!;
     const seed = async (tenantId: string, key: string): Promise<Tenant> => {
       const marker = `marker-${tenantId}-${randomUUID()}`;
@@ -92,6 +98,12 @@ export async function startWorld(endpoints: readonly Endpoint[]): Promise<World>
         to: ['ana@example.com'],
         subject: marker,
         text: marker,
+      });
+      // Failed, as a provider's refusal leaves it, so the message retry has something to retry.
+      await messages.transition(message, tenantId, {
+        status: 'failed',
+        lastError: 'PROVIDER.REJECTED: seeded',
+        event: { type: 'failed', provider: 'ses', data: { seeded: true } },
       });
       const webhook = await created('POST /v1/webhooks', { url: `https://hooks.example/${marker}` });
       const { record } = await inbound.receive({

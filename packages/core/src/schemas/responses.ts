@@ -107,6 +107,19 @@ export const MessageSchema = z
   })
   .meta({ id: 'Message', description: 'A sent message, its status and timeline.' });
 
+export const MessageSummarySchema = MessageSchema.omit({ events: true }).meta({
+  id: 'MessageSummary',
+  description: 'A message as lists show it: every field of the detail but its timeline.',
+});
+
+export const MessageRetriedSchema = z
+  .strictObject({
+    id: z.string(),
+    status: z.literal('queued'),
+    retryId: z.string().meta({ description: 'The new attempt (a ULID); the timeline names it.' }),
+  })
+  .meta({ id: 'MessageRetried', description: 'The stored request is on the send queue again.' });
+
 export const StatsSchema = z
   .strictObject({
     buckets: z.array(

@@ -154,6 +154,12 @@ export const SendQueueMessageSchema = z
        * body"), so waiting uses up no retry attempt and a copy gains none.
        */
       attemptsUsed: z.number().int().min(0).max(1000).optional(),
+      /**
+       * Set by Mailroom, not by senders, on the copy a retry (`POST /v1/messages/{id}/retry`) puts on the
+       * queue: the fresh attempt's id. The dedupe lock is keyed on it, and only the copy of the message's
+       * current attempt may send (docs/message-retry.md).
+       */
+      retryId: UlidSchema.optional(),
     },
     unknownKeys('the send queue body'),
   )

@@ -211,6 +211,79 @@ describe.each<[string, () => Backend]>([
     expect(after.map((m) => m.id)).toEqual([old.id, sending.id, sent.id]);
   });
 
+  describe('list', () => {
+    const at = (minute: number) => `2021-06-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    /** Every page from the first, following `last`, as ids. */
+    const all = async (tenantId: string, filter: Parameters<MessageStore['list']>[1], limit: number) => {
+      const ids: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; pages < 50; pages++) {
+        const page = await store.list(tenantId, filter, { limit, ...(after !== undefined && { after }) });
+        ids.push(...page.items.map((m) => m.id));
+        if (page.last === undefined) return ids;
+        after = page.last;
+      }
+      throw new Error('listing did not end');
+    };
+
+    it('lists a tenant’s mail newest first, page by page, without repeats or gaps', async () => {
+      const tenantId = `list-${newId()}`;
+      const made = [];
+      for (let minute = 0; minute < 7; minute++) {
+        const m = newMessage({ tenantId, createdAt: at(minute) });
+        await store.create(m);
+        made.push(m);
+      }
+      await store.create(newMessage({ tenantId: `other-${newId()}`, createdAt: at(3) }));
+      const newestFirst = made.map((m) => m.id).reverse();
+
+      const first = await store.list(tenantId, {}, { limit: 3 });
+      expect(first.items.map((m) => m.id)).toEqual(newestFirst.slice(0, 3));
+      expect(first.items[0]).toMatchObject({ tenantId, status: 'queued', subject: 'Hello', attempts: 0 });
+      expect(first.last).toEqual(expect.any(String));
+      await expect(all(tenantId, {}, 3)).resolves.toEqual(newestFirst);
+      await expect(all(tenantId, {}, 7)).resolves.toEqual(newestFirst);
+      await expect(store.list(tenantId, {}, { limit: 7 })).resolves.not.toHaveProperty('last');
+      await expect(store.list(`nobody-${newId()}`, {}, { limit: 5 })).resolves.toEqual({ items: [] });
+    });
+
+    it('filters by status, recipient (any case, cc and bcc too) and creation time, inclusive', async () => {
+      const tenantId = `list-${newId()}`;
+      const [a, b, c, d] = [
+        newMessage({ tenantId, createdAt: at(1), recipients: ['Ana@Example.com'] }),
+        newMessage({ tenantId, createdAt: at(2), recipients: ['bo@example.com', 'ana@example.com'] }),
+        newMessage({ tenantId, createdAt: at(3), recipients: ['bo@example.com'] }),
+        newMessage({ tenantId, createdAt: at(4), recipients: ['ana@example.com'] }),
+      ];
+      for (const m of [a, b, c, d]) await store.create(m);
+      const fail = (id: string) =>
+        store.transition(id, tenantId, {
+          status: 'failed',
+          event: { type: 'failed', provider: null, data: {} },
+        });
+      await fail(b.id);
+      await fail(c.id);
+
+      await expect(all(tenantId, { status: 'failed' }, 1)).resolves.toEqual([c.id, b.id]);
+      await expect(all(tenantId, { status: 'queued' }, 10)).resolves.toEqual([d.id, a.id]);
+      await expect(all(tenantId, { recipient: 'ANA@example.com' }, 2)).resolves.toEqual([d.id, b.id, a.id]);
+      await expect(all(tenantId, { recipient: 'ana@example.com', status: 'failed' }, 1)).resolves.toEqual([
+        b.id,
+      ]);
+      await expect(all(tenantId, { since: at(2), until: at(3) }, 1)).resolves.toEqual([c.id, b.id]);
+      await expect(all(tenantId, { since: at(4) }, 5)).resolves.toEqual([d.id]);
+      await expect(all(tenantId, { until: at(1) }, 5)).resolves.toEqual([a.id]);
+      await expect(all(tenantId, { recipient: 'bo@example.com', since: at(3) }, 5)).resolves.toEqual([c.id]);
+      await expect(all(tenantId, { recipient: 'nobody@example.com' }, 5)).resolves.toEqual([]);
+    });
+
+    it('refuses a position it did not hand out', async () => {
+      await expect(store.list('acme', {}, { limit: 5, after: 'not-a-position' })).rejects.toMatchObject({
+        code: 'REQUEST.INVALID',
+      });
+    });
+  });
+
   it('commits a joined lock completion with the transition, or neither', async () => {
     const lock = backend.lock();
     const message = newMessage();

@@ -1,26 +1,14 @@
 import {
   EmailSchema,
   listQuerySchema,
-  ValidationError,
   type CursorScope,
   type InboundFilter,
   type ListPage,
 } from '@mailroom/core';
 import { z } from 'zod';
+import { Instant, sinceBeforeUntil } from '../lists/query';
 import type { InboundApiDeps } from './deps';
 import { inboundSummary, type InboundSummary } from './view';
-
-/** An ISO 8601 date-time with its offset, or a date (midnight UTC); one spelling after parsing. */
-const Instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
-    error: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00Z, or a date',
-  })
-  .transform((value, ctx) => {
-    const at = new Date(value);
-    if (!Number.isNaN(at.getTime())) return at.toISOString();
-    ctx.issues.push({ code: 'custom', input: value, message: 'is not a date that exists' });
-    return z.NEVER;
-  });
 
 /** `GET /v1/inbound` query (docs/contract.md): the list parameters and four filters. */
 export const ListInboundQuerySchema = listQuerySchema({
@@ -42,11 +30,7 @@ export async function listInbound(
   deps: Pick<InboundApiDeps, 'inbound' | 'cursors'>,
 ): Promise<ListPage<InboundSummary>> {
   const { limit, cursor, status, recipient, since, until } = query;
-  if (since !== undefined && until !== undefined && since > until) {
-    throw new ValidationError('invalid query', {
-      details: [{ path: 'until', message: 'must not be before since' }],
-    });
-  }
+  sinceBeforeUntil(since, until);
   const filter: InboundFilter = {
     ...(status !== undefined && { status }),
     ...(recipient !== undefined && { recipient }),

@@ -28,7 +28,7 @@ export interface Endpoint {
   /** Answers beyond the ones the stack gives every endpoint (see errors.ts). */
   errors?: ErrorCase[];
   /**
-   * Documented ahead of its handler, with a schema of the catalogue's own (pending.ts). The route test
+   * Documented ahead of its handler, with a schema written from the contract. The route test
    * fails once the route exists in serverless.yml while this is still set: switch to the handler's schema.
    */
   pending?: true;

@@ -12,7 +12,9 @@ import {
   ListDomainsQuerySchema,
   listPageSchema,
   MessageAcceptedSchema,
+  MessageRetriedSchema,
   MessageSchema,
+  MessageSummarySchema,
   SendMailRequestSchema,
   StatsSchema,
   WebhookSchema,
@@ -20,11 +22,11 @@ import {
 import { z } from 'zod';
 import { StatsQuerySchema } from '../get-stats';
 import { ListInboundQuerySchema } from '../inbound/list-inbound';
+import { ListMessagesQuerySchema } from '../messages/list-messages';
 import { DlqNameSchema, DlqDepthsSchema, RedriveAnswerSchema, RedriveBodySchema } from '../ops/dlq';
 import { CreateWebhookBodySchema } from '../webhooks/create-webhook';
 import { ListWebhooksQuerySchema } from '../webhooks/list-webhooks';
 import type { Endpoint } from './catalogue';
-import { PendingListMessagesQuerySchema } from './pending';
 
 const idParam = (what: string) =>
   z.object({ id: z.string().meta({ description: `The ${what} id (ULID); any other value is a 404.` }) });
@@ -134,13 +136,12 @@ export const ENDPOINTS: Endpoint[] = [
     summary: 'List messages',
     description: 'Newest first, filtered by status, recipient and creation time.',
     scope: 'read',
-    query: PendingListMessagesQuerySchema,
+    query: ListMessagesQuerySchema,
     success: {
       status: 200,
-      description: 'A page of messages.',
-      schema: listPageSchema(MessageSchema, 'MessagePage'),
+      description: 'A page of messages (each without its timeline).',
+      schema: listPageSchema(MessageSummarySchema, 'MessagePage'),
     },
-    pending: true,
   },
   {
     method: 'GET',
@@ -160,12 +161,15 @@ export const ENDPOINTS: Endpoint[] = [
     description: 'For failed, dropped or deferred mail.',
     scope: 'send',
     params: idParam('message'),
-    success: { status: 202, description: 'Queued again.', schema: MessageAcceptedSchema },
+    success: { status: 202, description: 'Queued again, as a new attempt.', schema: MessageRetriedSchema },
     errors: [
       notFound('message'),
-      { status: 409, code: 'RESOURCE.CONFLICT', when: 'the message is not failed, dropped or deferred' },
+      {
+        status: 409,
+        code: 'MESSAGE.NOT_RETRYABLE',
+        when: 'the message is not failed, dropped or deferred, its stored request has expired, or another retry won',
+      },
     ],
-    pending: true,
   },
   {
     method: 'GET',

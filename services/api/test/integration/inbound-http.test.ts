@@ -44,6 +44,8 @@ describe('/v1/inbound handlers (local cloud)', () => {
         MAILROOM_INBOUND_TABLE: out.InboundTableName,
         MAILROOM_RECEIPT_BUCKET: bucket,
         MAILROOM_INBOUND_QUEUE_URL: queueUrl,
+        MAILROOM_SEND_QUEUE_URL: out.SendQueueUrl,
+        MAILROOM_REQUESTS_BUCKET: out.RequestsBucketName,
         MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/local/webhooks',
       }),
     );

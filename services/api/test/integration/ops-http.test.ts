@@ -43,6 +43,7 @@ describe('/v1/ops/dlq handlers (local cloud)', () => {
       MAILROOM_INBOUND_DLQ_URL: out.InboundDLQUrl,
       MAILROOM_SEND_QUEUE_URL: out.SendQueueUrl,
       MAILROOM_SEND_DLQ_URL: out.SendDLQUrl,
+      MAILROOM_REQUESTS_BUCKET: out.RequestsBucketName,
       MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/local/webhooks',
       MAILROOM_OPERATOR_TENANT: 'acme',
     };

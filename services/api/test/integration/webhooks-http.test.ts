@@ -31,6 +31,8 @@ describe('/v1/webhooks handlers', () => {
       MAILROOM_INBOUND_TABLE: cloud.outputs.inbound.InboundTableName,
       MAILROOM_RECEIPT_BUCKET: cloud.outputs.inbound.ReceiptBucketName,
       MAILROOM_INBOUND_QUEUE_URL: cloud.outputs.inbound.InboundQueueUrl,
+      MAILROOM_SEND_QUEUE_URL: cloud.outputs.outbound.SendQueueUrl,
+      MAILROOM_REQUESTS_BUCKET: cloud.outputs.outbound.RequestsBucketName,
     });
     const load = async (fn: string) =>
       invokeHttp((await import(`../../src/functions/${fn}/handler`)).handler as never) as Handler;

@@ -8,6 +8,8 @@ const base = {
   MAILROOM_INBOUND_TABLE: 'i',
   MAILROOM_RECEIPT_BUCKET: 'b',
   MAILROOM_INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+  MAILROOM_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/send',
+  MAILROOM_REQUESTS_BUCKET: 'r',
   MAILROOM_CURSOR_KEY_PARAMETER: '/mailroom/prod/cursor-key',
 };
 
@@ -33,5 +35,19 @@ describe('api config', () => {
     expect(() => parseEnv(ApiEnvSchema, { ...without, MAILROOM_STAGE: 'prod' })).toThrow(
       'MAILROOM_WEBHOOK_SECRETS_PREFIX is required',
     );
+  });
+
+  it('names outbound’s send queue URL and requests bucket when they are missing or malformed', () => {
+    const { MAILROOM_SEND_QUEUE_URL: _q, MAILROOM_REQUESTS_BUCKET: _b, ...without } = base;
+    expect(() => parseEnv(ApiEnvSchema, { ...without, MAILROOM_STAGE: 'prod' })).toThrow(
+      /MAILROOM_SEND_QUEUE_URL[\s\S]*MAILROOM_REQUESTS_BUCKET|MAILROOM_REQUESTS_BUCKET[\s\S]*MAILROOM_SEND_QUEUE_URL/,
+    );
+    expect(() =>
+      parseEnv(ApiEnvSchema, {
+        ...base,
+        MAILROOM_STAGE: 'prod',
+        MAILROOM_SEND_QUEUE_URL: 'mailroom-prod-send',
+      }),
+    ).toThrow(/MAILROOM_SEND_QUEUE_URL/);
   });
 });

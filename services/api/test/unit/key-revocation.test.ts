@@ -14,6 +14,8 @@ const env = {
   MAILROOM_INBOUND_TABLE: 'i',
   MAILROOM_RECEIPT_BUCKET: 'b',
   MAILROOM_INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+  MAILROOM_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/send',
+  MAILROOM_REQUESTS_BUCKET: 'requests',
   MAILROOM_CURSOR_KEY_PARAMETER: '/mailroom/prod/cursor-key',
 };
 

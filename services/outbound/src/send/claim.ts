@@ -37,7 +37,9 @@ export type Claim =
   /** The idempotency key already belongs to another message with the same request: that one is the mail. */
   | { kind: 'duplicate'; of: string }
   /** The idempotency key belongs to another message with a different request. */
-  | { kind: 'conflict'; of: string };
+  | { kind: 'conflict'; of: string }
+  /** The message is recorded under another attempt (a retry's `retryId`): this copy is an earlier one's. */
+  | { kind: 'stale'; current: string | undefined };
 
 /**
  * Makes sure the message is recorded, as accept records it, before anything is sent. Mail accepted over
@@ -51,7 +53,13 @@ export async function claimMessage(
   deps: Pick<SendDeps, 'messages' | 'requests' | 'now'>,
 ): Promise<Claim> {
   const { messages } = deps;
-  if (await messages.get(message.id)) return { kind: 'own' };
+  const recorded = await messages.get(message.id);
+  if (recorded) {
+    // A copy of an attempt a retry has replaced (a redelivery, a DLQ redrive) must not send.
+    return recorded.retryId === message.retryId
+      ? { kind: 'own' }
+      : { kind: 'stale', current: recorded.retryId };
+  }
   await deps.requests.put(message);
   const fresh = newMessageOf(message, provider, new Date((deps.now ?? Date.now)()));
   if (message.idempotencyKey === undefined) {

@@ -101,7 +101,9 @@ export const sleepOf = (deps: Pick<SendDeps, 'sleep'>) =>
  * the first mail's `completed` lock and never send. Keys map to ids once, at accept (or in claim.ts for a
  * record put straight on the queue).
  */
-export const lockKeyOf = (message: { tenantId: string; id: string }) => ({
+export const lockKeyOf = (message: { tenantId: string; id: string; retryId?: string }) => ({
   tenantId: message.tenantId,
-  idempotencyKey: message.id,
+  // A retry is a fresh attempt with a lock of its own: the earlier attempt's lock stays completed (or
+  // released), so its queue copies still cannot send (docs/message-retry.md).
+  idempotencyKey: message.retryId === undefined ? message.id : `${message.id}#retry#${message.retryId}`,
 });

@@ -11,11 +11,14 @@ import { newId } from '../../ids';
 import { counterKey } from '../counters/dynamo';
 import { cancellationCodes, isConditionFailure } from '../../aws/dynamo-errors';
 import type { MessageStatus } from '../../schemas';
+import { listMessages } from './list-dynamo';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   type IdempotencyRecord,
   type JoinedWrite,
   type MessageEvent,
+  type MessageFilter,
+  type MessagePage,
   type MessageRecord,
   type MessageStore,
   type NewMessage,
@@ -271,6 +274,10 @@ export class DynamoMessageStore implements MessageStore {
       sets.push('requeuedAt = :requeuedAt');
       values[':requeuedAt'] = change.requeuedAt;
     }
+    if (change.retryId !== undefined) {
+      sets.push('retryId = :retryId');
+      values[':retryId'] = change.retryId;
+    }
     // In or out of the unsent index (gsi4); its sort key is the message's creation, as gsi1sk.
     if (isUnsent(change.status)) {
       sets.push('gsi4pk = :unsent', 'gsi4sk = gsi1sk');
@@ -358,6 +365,14 @@ export class DynamoMessageStore implements MessageStore {
         ...(enqueuedAt !== undefined && { enqueuedAt }),
         ...(requeuedAt !== undefined && { requeuedAt }),
       }));
+  }
+
+  async list(
+    tenantId: string,
+    filter: MessageFilter,
+    page: { limit: number; after?: string },
+  ): Promise<MessagePage> {
+    return listMessages(this.doc, this.tableName, tenantId, filter, page, toRecord);
   }
 
   async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {

@@ -1,10 +1,13 @@
 import { newId } from '../../ids';
+import { isoTime, positionId, untilBound } from '../inbound/items';
 import type { InMemoryCounters } from '../counters/memory';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   type IdempotencyRecord,
   type JoinedWrite,
   type MessageEvent,
+  type MessageFilter,
+  type MessagePage,
   type MessageRecord,
   type MessageStore,
   type NewMessage,
@@ -119,6 +122,7 @@ export class InMemoryMessageStore implements MessageStore {
     if (change.lastError !== undefined) found.lastError = change.lastError;
     if (change.countAttempt) found.attempts += 1;
     if (change.requeuedAt !== undefined) found.requeuedAt = change.requeuedAt;
+    if (change.retryId !== undefined) found.retryId = change.retryId;
     this.addEvent(id, { ...change.event, at, provider: change.event.provider ?? null });
     return true;
   }
@@ -148,6 +152,32 @@ export class InMemoryMessageStore implements MessageStore {
         ...(enqueuedAt !== undefined && { enqueuedAt }),
         ...(requeuedAt !== undefined && { requeuedAt }),
       }));
+  }
+
+  async list(
+    tenantId: string,
+    filter: MessageFilter,
+    { limit, after }: { limit: number; after?: string },
+  ): Promise<MessagePage> {
+    if (after !== undefined) positionId(after);
+    const since = filter.since === undefined ? undefined : isoTime(filter.since, 'since');
+    const until = filter.until === undefined ? undefined : untilBound(isoTime(filter.until, 'until'));
+    const recipient = filter.recipient?.toLowerCase();
+    const at = (m: MessageRecord) => `${m.createdAt}#${m.id}`;
+    const matching = [...this.messages.values()]
+      .filter(
+        (m) =>
+          m.tenantId === tenantId &&
+          (filter.status === undefined || m.status === filter.status) &&
+          (recipient === undefined || m.recipients.some((r) => r.toLowerCase() === recipient)) &&
+          (since === undefined || at(m) >= since) &&
+          (until === undefined || at(m) <= until) &&
+          (after === undefined || at(m) < after),
+      )
+      .sort((a, b) => (at(a) < at(b) ? 1 : -1));
+    const items = matching.slice(0, limit).map((m) => structuredClone(m));
+    const lastItem = items[items.length - 1];
+    return matching.length > limit && lastItem ? { items, last: at(lastItem) } : { items };
   }
 
   private record(message: NewMessage): void {

@@ -33,6 +33,11 @@ export interface MessageRecord extends NewMessage {
   enqueuedAt?: string;
   /** When the unsent-mail sweeper last put it back on the queue (it does so once, then gives up). */
   requeuedAt?: string;
+  /**
+   * The current send attempt's id after a retry (`POST /v1/messages/{id}/retry`); absent until the first
+   * retry. Only a queue copy carrying the same `retryId` may send (docs/message-retry.md).
+   */
+  retryId?: string;
 }
 
 /** Mail not yet handed to a provider for good: `queued` or `sending` (listUnsent). */
@@ -42,6 +47,22 @@ export type UnsentMessage = Pick<
   MessageRecord,
   'id' | 'tenantId' | 'status' | 'createdAt' | 'updatedAt' | 'enqueuedAt' | 'requeuedAt'
 >;
+
+/** What `list` filters on; every field optional. */
+export interface MessageFilter {
+  status?: MessageStatus;
+  /** A to/cc/bcc address, exact, lower-cased. */
+  recipient?: string;
+  /** ISO timestamps bounding createdAt, inclusive. */
+  since?: string;
+  until?: string;
+}
+
+export interface MessagePage {
+  items: MessageRecord[];
+  /** Position after the last item when more may follow (opaque to callers, pass back as `after`). */
+  last?: string;
+}
 
 export interface IdempotencyRecord {
   messageId: string;
@@ -58,6 +79,8 @@ export interface Transition {
   /** Only if the message is in one of these statuses now; otherwise nothing is written (returns false). */
   onlyFrom?: readonly MessageStatus[];
   requeuedAt?: string;
+  /** Starts a fresh send attempt under this id (a retry); see MessageRecord.retryId. */
+  retryId?: string;
 }
 
 /**
@@ -106,6 +129,16 @@ export interface MessageStore {
    * most `limit`: what the sweeper looks at so that no mail stays unsent without anyone noticing.
    */
   listUnsent(options: { createdBefore: string; limit: number }): Promise<UnsentMessage[]>;
+  /**
+   * The tenant's mail, newest first by creation (ties by id), matching the filter; at most `limit` items.
+   * `after` is a `last` from an earlier page. A page may hold fewer than `limit` items and still have a
+   * `last` (a filtered DynamoDB listing stops after a bounded number of reads): page until `last` is absent.
+   */
+  list(
+    tenantId: string,
+    filter: MessageFilter,
+    page: { limit: number; after?: string },
+  ): Promise<MessagePage>;
 }
 
 /** Idempotency records outlive the contract's 24 hours with margin. */
