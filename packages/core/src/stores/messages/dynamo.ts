@@ -19,6 +19,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
   type UnsentMessage,
@@ -99,7 +100,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   private eventItem(messageId: string, event: MessageEvent) {
-    return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${newId()}`, ...event };
+    return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${timelineEntryId(event, newId)}`, ...event };
   }
 
   async create(

@@ -8,6 +8,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
   type UnsentMessage,
@@ -163,8 +164,9 @@ export class InMemoryMessageStore implements MessageStore {
   }
 
   private addEvent(id: string, event: MessageEvent): void {
-    const list = this.timelines.get(id) ?? [];
-    list.push({ sk: `${event.at}#${newId()}`, event: structuredClone(event) });
+    const sk = `${event.at}#${timelineEntryId(event, newId)}`;
+    const list = (this.timelines.get(id) ?? []).filter((entry) => entry.sk !== sk);
+    list.push({ sk, event: structuredClone(event) });
     this.timelines.set(id, list);
   }
 }
