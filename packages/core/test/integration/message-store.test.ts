@@ -144,6 +144,16 @@ describe.each<[string, () => Backend]>([
     await expect(types(message.id)).resolves.toEqual(['queued', 'sending', 'note', 'sent']);
   });
 
+  it('reads many messages at once, more than one batch’s worth, leaving out ids it does not know', async () => {
+    const messages = Array.from({ length: 120 }, () => newMessage());
+    for (const m of messages) await store.create(m);
+    const ids = [...messages.map((m) => m.id), messages[0]!.id, newId()];
+    const found = await store.getMany(ids);
+    expect(found.size).toBe(120);
+    expect(found.get(messages[7]!.id)).toEqual(await store.get(messages[7]!.id));
+    await expect(store.getMany([])).resolves.toEqual(new Map());
+  });
+
   it('keeps a provider event once however often it is written, and every event without an id', async () => {
     const message = newMessage();
     await store.create(message);

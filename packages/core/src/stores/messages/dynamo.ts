@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -196,6 +197,29 @@ export class DynamoMessageStore implements MessageStore {
       new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }),
     );
     return found.Item ? toRecord(found.Item) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    const found = new Map<string, MessageRecord>();
+    const unique = [...new Set(ids)];
+    // BatchGetItem takes at most 100 keys; keys it leaves unprocessed are asked for again.
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(messageKey);
+      while (keys && keys.length > 0) {
+        const result: {
+          Responses?: Record<string, Record<string, unknown>[]>;
+          UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+        } = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const record = toRecord(item);
+          found.set(record.id, record);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   async findByProviderMessageId(

@@ -88,6 +88,15 @@ export class InMemoryMessageStore implements MessageStore {
     return undefined;
   }
 
+  async getMany(ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    const found = new Map<string, MessageRecord>();
+    for (const id of ids) {
+      const record = this.messages.get(id);
+      if (record) found.set(id, structuredClone(record));
+    }
+    return found;
+  }
+
   async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
     const message = await this.get(id);
     if (!message) return undefined;

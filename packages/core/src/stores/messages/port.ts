@@ -94,6 +94,11 @@ export interface MessageStore {
   markEnqueued(id: string): Promise<void>;
   get(id: string): Promise<MessageRecord | undefined>;
   /**
+   * Many messages by id, in as few reads as the store allows (DynamoDB: one BatchGetItem per 100 ids);
+   * ids that name no message are left out of the answer.
+   */
+  getMany(ids: readonly string[]): Promise<Map<string, MessageRecord>>;
+  /**
    * The message a provider knows by `providerMessageId` (recorded with `sent`): how provider events
    * that do not carry Mailroom's id find their message.
    */
