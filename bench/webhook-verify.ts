@@ -46,7 +46,7 @@ const USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
 /** One event as SendGrid posts it: the fields of its Event Webhook reference, plus our custom arg. */
-function realisticEvent(i: number, now: number): Record<string, unknown> {
+export function realisticEvent(i: number, now: number): Record<string, unknown> {
   const event = TYPES[i % TYPES.length]!;
   const xMessageId = randomBytes(16).toString('base64url').slice(0, 22);
   const base: Record<string, unknown> = {

@@ -4,6 +4,7 @@
  */
 import { budgetScale } from '../bench/budget-scale';
 import { inboundMemory } from '../bench/inbound-memory';
+import { lakeWrites } from '../bench/lake-writes';
 import { rateLimit } from '../bench/rate-limit';
 import { writeResult, type BenchResult } from '../bench/result';
 import { sendMemory } from '../bench/send-memory';
@@ -23,6 +24,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'inbound-memory': inboundMemory,
   'track-throughput': trackThroughput,
   'status-read': statusRead,
+  'lake-writes': lakeWrites,
 };
 
 async function main() {

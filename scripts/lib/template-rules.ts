@@ -1,7 +1,7 @@
 /**
  * Deploy gates checked on every packaged CloudFormation template (`pnpm run package`):
  * least-privilege IAM (no wildcard actions, one role per function), private and encrypted
- * buckets, and the Lambda runtime AWS still supports.
+ * buckets, the Lambda runtime AWS still supports, and an alarm on every dead-letter queue.
  */
 import type { Resource, Template } from './cfn-template';
 
@@ -69,10 +69,52 @@ function functionProblems(template: Template): string[] {
   });
 }
 
+const getAtt = (value: unknown): [string, string] | undefined =>
+  (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+
+/** Queues some queue's RedrivePolicy names as its dead-letter target, or named `*-dlq`. */
+function deadLetterQueues(template: Template): string[] {
+  const queues = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue');
+  const targets = new Set(
+    queues.flatMap(([, q]) => {
+      const target = getAtt(
+        (q.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn,
+      );
+      return target ? [target[0]] : [];
+    }),
+  );
+  return queues
+    .filter(([id, q]) => targets.has(id) || String(q.Properties?.QueueName ?? '').endsWith('-dlq'))
+    .map(([id]) => id);
+}
+
+/** An alarm as soon as one message is visible: AWS/SQS ApproximateNumberOfMessagesVisible > 0, with an action. */
+function alarmsOnDepth(template: Template, queueId: string): boolean {
+  return Object.values(template.Resources).some((r) => {
+    if (r.Type !== 'AWS::CloudWatch::Alarm') return false;
+    const p = r.Properties ?? {};
+    const dimensions = asArray(p.Dimensions as { Name?: string; Value?: unknown }[]);
+    return (
+      p.Namespace === 'AWS/SQS' &&
+      p.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+      p.Threshold === 0 &&
+      p.ComparisonOperator === 'GreaterThanThreshold' &&
+      asArray(p.AlarmActions as unknown[]).length > 0 &&
+      dimensions.some((d) => d.Name === 'QueueName' && getAtt(d.Value)?.[0] === queueId)
+    );
+  });
+}
+
+function deadLetterProblems(template: Template): string[] {
+  return deadLetterQueues(template)
+    .filter((id) => !alarmsOnDepth(template, id))
+    .map((id) => `${id}: dead-letter queue without an alarm on ApproximateNumberOfMessagesVisible > 0`);
+}
+
 export function checkTemplate(template: Template): string[] {
   const perResource = Object.entries(template.Resources).flatMap(([id, resource]) => [
     ...iamProblems(id, resource),
     ...bucketProblems(id, resource),
   ]);
-  return [...perResource, ...functionProblems(template)];
+  return [...perResource, ...functionProblems(template), ...deadLetterProblems(template)];
 }

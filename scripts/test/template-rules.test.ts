@@ -85,4 +85,63 @@ describe('template rules', () => {
       'Open: bucket does not block every kind of public access',
     ]);
   });
+
+  describe('dead-letter queues', () => {
+    const queue = (name: string, dlq?: string) => ({
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: name,
+        ...(dlq && {
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+        }),
+      },
+    });
+    const alarm = (queueId: string, over: Record<string, unknown> = {}) => ({
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: ['arn:aws:sns:us-east-1:000000000000:alarms'],
+        ...over,
+      },
+    });
+
+    it('accepts a redrive target and a *-dlq queue that each have a depth alarm with an action', () => {
+      const template: Template = {
+        Resources: {
+          Work: queue('work', 'Parked'),
+          Parked: queue('parked'),
+          Notify: queue('mailroom-dev-notify-dlq'),
+          ParkedAlarm: alarm('Parked'),
+          NotifyAlarm: alarm('Notify'),
+        },
+      };
+      expect(checkTemplate(template)).toEqual([]);
+    });
+
+    it('flags a dead-letter queue with no alarm, or one that is on another queue, silent or not at > 0', () => {
+      const template: Template = {
+        Resources: {
+          Work: queue('work', 'Parked'),
+          Parked: queue('parked'),
+          Notify: queue('mailroom-dev-notify-dlq'),
+          Other: queue('mailroom-dev-other-dlq'),
+          Third: queue('mailroom-dev-third-dlq'),
+          WrongQueue: alarm('Work'),
+          Silent: alarm('Notify', { AlarmActions: [] }),
+          Late: alarm('Other', { Threshold: 10 }),
+          WrongMetric: alarm('Third', { MetricName: 'NumberOfMessagesSent' }),
+        },
+      };
+      expect(checkTemplate(template)).toEqual(
+        ['Parked', 'Notify', 'Other', 'Third'].map(
+          (id) => `${id}: dead-letter queue without an alarm on ApproximateNumberOfMessagesVisible > 0`,
+        ),
+      );
+    });
+  });
 });

@@ -72,8 +72,11 @@ export async function trackEvents(
   }
 
   const found = new Map<MailEvent, MessageRecord>();
-  const lookup = messageLookup(deps.messages);
   const events = [...unique.values()];
+  const lookup = messageLookup(
+    deps.messages,
+    await deps.messages.getMany(events.flatMap((e) => (e.messageId ? [e.messageId] : []))),
+  );
   const messages = await mapConcurrently(events, MESSAGE_CONCURRENCY, lookup);
   events.forEach((event, i) => {
     const message = messages[i];
@@ -128,8 +131,12 @@ export async function trackEvents(
   return result;
 }
 
-/** By Mailroom's id, else by the provider's; remembered for the batch (many events share a message). */
-function messageLookup(messages: MessageStore) {
+/**
+ * By Mailroom's id, else by the provider's; remembered for the batch (many events share a message).
+ * `byId` holds what one batch read found for the events' Mailroom ids: an id it did not find is not
+ * read again, only looked up by the provider's id.
+ */
+function messageLookup(messages: MessageStore, byId: Map<string, MessageRecord>) {
   const cache = new Map<string, Promise<MessageRecord | undefined>>();
   const once = (key: string, load: () => Promise<MessageRecord | undefined>) => {
     let hit = cache.get(key);
@@ -137,9 +144,8 @@ function messageLookup(messages: MessageStore) {
     return hit;
   };
   return async (event: MailEvent): Promise<MessageRecord | undefined> => {
-    const byId =
-      event.messageId && (await once(`id#${event.messageId}`, () => messages.get(event.messageId!)));
-    if (byId) return byId;
+    const mine = event.messageId ? byId.get(event.messageId) : undefined;
+    if (mine) return mine;
     if (!event.providerMessageId) return undefined;
     const pmid = event.providerMessageId;
     return once(`pmid#${event.provider}#${pmid}`, () =>

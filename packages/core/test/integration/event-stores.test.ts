@@ -70,6 +70,16 @@ describe.each<[string, () => Backend]>([
       expect((await stores.seen().claim(ids, 'batch-1')).size).toBe(40);
       expect((await stores.seen().claim(ids, 'batch-2')).size).toBe(0);
     });
+
+    it('claims past 100 ids, leaving out, in any chunk, the ids another batch holds', async () => {
+      const ids = Array.from({ length: 230 }, (_, i) => `${prefix}-many-${i}`);
+      const others = ids.filter((_, i) => i % 7 === 3);
+      expect(await stores.seen().claim(others, 'batch-other')).toEqual(new Set(others));
+      const mine = await stores.seen().claim(ids, 'batch-1');
+      expect(mine).toEqual(new Set(ids.filter((id) => !others.includes(id))));
+      // Again by the same batch: the same ids, nothing more.
+      expect(await stores.seen().claim(ids, 'batch-1')).toEqual(mine);
+    });
   });
 
   describe('Counters', () => {

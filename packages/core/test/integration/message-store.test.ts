@@ -144,6 +144,38 @@ describe.each<[string, () => Backend]>([
     await expect(types(message.id)).resolves.toEqual(['queued', 'sending', 'note', 'sent']);
   });
 
+  it('reads many messages at once, more than one batch’s worth, leaving out ids it does not know', async () => {
+    const messages = Array.from({ length: 120 }, () => newMessage());
+    for (const m of messages) await store.create(m);
+    const ids = [...messages.map((m) => m.id), messages[0]!.id, newId()];
+    const found = await store.getMany(ids);
+    expect(found.size).toBe(120);
+    expect(found.get(messages[7]!.id)).toEqual(await store.get(messages[7]!.id));
+    await expect(store.getMany([])).resolves.toEqual(new Map());
+  });
+
+  it('keeps a provider event once however often it is written, and every event without an id', async () => {
+    const message = newMessage();
+    await store.create(message);
+    const at = '2026-01-01T00:00:00.000Z';
+    const delivered = { type: 'delivered', at, provider: 'sendgrid', data: { eventId: 'sg-1' } };
+    await store.transition(message.id, 'acme', { status: 'delivered', event: delivered });
+    // The same event again (a redelivered lake object), by either write.
+    await store.appendEvent(message.id, delivered);
+    await store.transition(message.id, 'acme', { status: 'delivered', event: delivered });
+    await store.appendEvent(message.id, {
+      type: 'opened',
+      at,
+      provider: 'sendgrid',
+      data: { eventId: 'sg-2' },
+    });
+    await store.appendEvent(message.id, { type: 'note', at, provider: null, data: {} });
+    await store.appendEvent(message.id, { type: 'note', at, provider: null, data: {} });
+    const events = (await store.getWithEvents(message.id))!.events;
+    expect(events.filter((e) => e.type === 'delivered')).toEqual([delivered]);
+    expect(events.map((e) => e.type).sort()).toEqual(['delivered', 'note', 'note', 'opened', 'queued']);
+  });
+
   it('refuses to move a message that does not exist', async () => {
     await expect(
       store.transition(newId(), 'acme', {

@@ -99,9 +99,15 @@ describe('track function (fauxqs S3 + SQS, DynamoDB Local)', () => {
     const suppressed = await new DynamoSuppressionStore(doc, table).suppressed('acme', ['example@test.com']);
     expect(suppressed).toEqual(new Set(['example@test.com']));
 
-    // The same notification again (S3 and SQS deliver at least once): counters stay as they were.
-    await expect(track(sgKey)).resolves.toEqual({ batchItemFailures: [] });
+    // The same notification again (S3 and SQS deliver at least once): counters and timelines stay as
+    // they were, and the status too.
+    const before = await messages.getWithEvents('it-sg');
+    const sesBefore = await messages.getWithEvents('it-ses');
+    await expect(track(sgKey, sesKey)).resolves.toEqual({ batchItemFailures: [] });
     expect(await new DynamoCounters(doc, table).get('acme', '2017-12-15T00')).toEqual(counts);
+    expect(await messages.getWithEvents('it-sg')).toEqual(before);
+    expect(new Set(before!.events.map((e) => e.data.eventId ?? e.type)).size).toBe(before!.events.length);
+    expect(await messages.getWithEvents('it-ses')).toEqual(sesBefore);
   });
 
   it('consumes the notification of an object deleted since', async () => {

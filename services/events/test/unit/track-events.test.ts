@@ -119,6 +119,23 @@ describe('trackEvents', () => {
     expect(await deps.counters.get(TENANT, HOUR)).toEqual({ delivered: 1, opened: 1, clicked: 1 });
   });
 
+  it('reads the batch’s messages in one call, never one read per event', async () => {
+    const { deps, sent, status } = setup();
+    await sent('m1', 'sendgrid', 'pm-1');
+    await sent('m2', 'sendgrid', 'pm-2');
+    const getMany = jest.spyOn(deps.messages, 'getMany');
+    const get = jest.spyOn(deps.messages, 'get');
+    const batch = ['m1', 'm2', 'm1', 'm2', 'gone'].map((messageId, i) =>
+      event(i < 2 ? 'processed' : 'delivered', { messageId, providerMessageId: undefined }),
+    );
+    await expect(trackEvents(deps, 'b-many', batch)).resolves.toMatchObject({ applied: 4, unknown: 1 });
+    expect(getMany).toHaveBeenCalledTimes(1);
+    expect(new Set(getMany.mock.calls[0]![0])).toEqual(new Set(['m1', 'm2', 'gone']));
+    expect(get).not.toHaveBeenCalled();
+    get.mockRestore();
+    expect([await status('m1'), await status('m2')]).toEqual(['delivered', 'delivered']);
+  });
+
   it('finds the message by the provider’s id when the event lacks Mailroom’s', async () => {
     const { deps, sent, status } = setup();
     await sent('m1', 'sendgrid', 'LRzXl_NHStOGhQ4kofSm_A');

@@ -158,12 +158,22 @@ describe('trackLakeObject', () => {
     lake.put(BUCKET, key, gzipNdjson(sendGridEvents('m5').slice(0, 3)));
     await trackLakeObject({ bucket: BUCKET, key }, deps);
     const counts = await (deps.counters as InMemoryCounters).get('acme', '2017-12-15T00');
+    const before = await deps.messages.getWithEvents('m5');
     await expect(trackLakeObject({ bucket: BUCKET, key }, deps)).resolves.toMatchObject({
       outcome: 'tracked',
     });
     // The same object is the same batch: it may claim its events again (what lets a failed batch be
-    // retried whole), so only the timeline can repeat; counters are marked per batch (docs/events.md).
+    // retried whole); counters are marked per batch and timeline entries keyed by event id, so
+    // neither repeats (docs/events.md).
     expect(await (deps.counters as InMemoryCounters).get('acme', '2017-12-15T00')).toEqual(counts);
+    expect(await deps.messages.getWithEvents('m5')).toEqual(before);
+    expect(before!.events.map((e) => e.type)).toEqual([
+      'processed',
+      'deferred',
+      'delivered',
+      'queued',
+      'sent',
+    ]);
     expect(counts).toEqual({ sent: 1, delivered: 1 });
     expect(await status('m5')).toBe('delivered');
   });

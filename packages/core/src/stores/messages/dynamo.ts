@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -22,6 +23,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
   type UnsentMessage,
@@ -102,7 +104,7 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   private eventItem(messageId: string, event: MessageEvent) {
-    return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${newId()}`, ...event };
+    return { pk: `MSG#${messageId}`, sk: `EVT#${event.at}#${timelineEntryId(event, newId)}`, ...event };
   }
 
   async create(
@@ -198,6 +200,29 @@ export class DynamoMessageStore implements MessageStore {
       new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }),
     );
     return found.Item ? toRecord(found.Item) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    const found = new Map<string, MessageRecord>();
+    const unique = [...new Set(ids)];
+    // BatchGetItem takes at most 100 keys; keys it leaves unprocessed are asked for again.
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(messageKey);
+      while (keys && keys.length > 0) {
+        const result: {
+          Responses?: Record<string, Record<string, unknown>[]>;
+          UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+        } = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const record = toRecord(item);
+          found.set(record.id, record);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   async findByProviderMessageId(

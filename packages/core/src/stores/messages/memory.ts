@@ -11,6 +11,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
   type UnsentMessage,
@@ -88,6 +89,15 @@ export class InMemoryMessageStore implements MessageStore {
       }
     }
     return undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    const found = new Map<string, MessageRecord>();
+    for (const id of ids) {
+      const record = this.messages.get(id);
+      if (record) found.set(id, structuredClone(record));
+    }
+    return found;
   }
 
   async getWithEvents(id: string): Promise<{ message: MessageRecord; events: MessageEvent[] } | undefined> {
@@ -193,8 +203,9 @@ export class InMemoryMessageStore implements MessageStore {
   }
 
   private addEvent(id: string, event: MessageEvent): void {
-    const list = this.timelines.get(id) ?? [];
-    list.push({ sk: `${event.at}#${newId()}`, event: structuredClone(event) });
+    const sk = `${event.at}#${timelineEntryId(event, newId)}`;
+    const list = (this.timelines.get(id) ?? []).filter((entry) => entry.sk !== sk);
+    list.push({ sk, event: structuredClone(event) });
     this.timelines.set(id, list);
   }
 }

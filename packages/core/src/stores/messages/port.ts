@@ -1,12 +1,20 @@
 import type { MessageStatus, SendMailRequest } from '../../schemas';
 
-/** A timeline entry (docs/contract.md, `events[]` of `GET /v1/messages/{id}`). */
+/**
+ * A timeline entry (docs/contract.md, `events[]` of `GET /v1/messages/{id}`). An entry whose
+ * `data.eventId` is a string (a provider event, as the tracker writes it) is kept once per message and
+ * event id: writing it again replaces it, so a redelivered event leaves one entry.
+ */
 export interface MessageEvent {
   type: string;
   at: string;
   provider: string | null;
   data: Record<string, unknown>;
 }
+
+/** What follows an entry's time in its key: `E#<eventId>` for a provider event, else a new id. */
+export const timelineEntryId = (event: MessageEvent, fresh: () => string): string =>
+  typeof event.data.eventId === 'string' ? `E#${event.data.eventId}` : fresh();
 
 /** What is known about a message when it is first recorded. */
 export interface NewMessage {
@@ -109,6 +117,11 @@ export interface MessageStore {
   markEnqueued(id: string): Promise<void>;
   get(id: string): Promise<MessageRecord | undefined>;
   /**
+   * Many messages by id, in as few reads as the store allows (DynamoDB: one BatchGetItem per 100 ids);
+   * ids that name no message are left out of the answer.
+   */
+  getMany(ids: readonly string[]): Promise<Map<string, MessageRecord>>;
+  /**
    * The message a provider knows by `providerMessageId` (recorded with `sent`): how provider events
    * that do not carry Mailroom's id find their message.
    */
@@ -122,7 +135,7 @@ export interface MessageStore {
    * does not exist.
    */
   transition(id: string, tenantId: string, change: Transition, alongside?: JoinedWrite[]): Promise<boolean>;
-  /** Adds a timeline event without changing the status. */
+  /** Adds a timeline event without changing the status (a provider event already there is replaced). */
   appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void>;
   /**
    * Every tenant's `queued` and `sending` mail created before `createdBefore` (ISO), oldest first, at
