@@ -58,6 +58,8 @@ export async function statusRead(): Promise<BenchResult> {
       MAILROOM_INBOUND_TABLE: 'unused-inbound',
       MAILROOM_RECEIPT_BUCKET: 'unused-receipts',
       MAILROOM_INBOUND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/unused',
+      MAILROOM_SEND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/unused-send',
+      MAILROOM_REQUESTS_BUCKET: 'unused-requests',
       MAILROOM_CURSOR_KEY: 'status-read-bench-cursor-key-0123456789abcdef',
     });
     const { handler } = await import('../services/api/src/functions/get-message/handler');

@@ -80,6 +80,8 @@ describe('status webhooks and the event round trip in the local cloud', () => {
       MAILROOM_INBOUND_TABLE: cloud.outputs.inbound.InboundTableName,
       MAILROOM_RECEIPT_BUCKET: cloud.outputs.inbound.ReceiptBucketName,
       MAILROOM_INBOUND_QUEUE_URL: cloud.outputs.inbound.InboundQueueUrl,
+      MAILROOM_SEND_QUEUE_URL: cloud.outputs.outbound.SendQueueUrl,
+      MAILROOM_REQUESTS_BUCKET: cloud.outputs.outbound.RequestsBucketName,
       MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/local/webhooks',
       MAILROOM_WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
     });
