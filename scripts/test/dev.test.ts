@@ -24,11 +24,17 @@ describe('pnpm dev', () => {
     const started = tree(launcher.child.pid!);
     const commands = started.map((p) => p.command).join('\n');
     expect(commands).toContain('DynamoDBLocal.jar');
-    for (const service of SERVICE_NAMES) {
+    for (const service of SERVICE_NAMES)
       expect(commands).toContain(`services/${service}/node_modules/serverless`);
-      const res = await fetch(`http://localhost:${launcher.ports[service]}/health`);
-      expect([service, res.status, await res.json()]).toEqual([service, 200, { ok: true }]);
-    }
+    // Side by side: each is its service's first call, a cold start of its own.
+    const health = async (service: string, port: number) => {
+      const res = await fetch(`http://localhost:${port}/health`);
+      return [service, res.status, await res.json()];
+    };
+    const ports = launcher.ports;
+    expect(await Promise.all(SERVICE_NAMES.map((s) => health(s, ports[s])))).toEqual(
+      SERVICE_NAMES.map((s) => [s, 200, { ok: true }]),
+    );
 
     // Closing the terminal: SIGHUP to the job's process group.
     process.kill(-launcher.child.pid!, 'SIGHUP');
