@@ -18,7 +18,7 @@ describe('pnpm dev', () => {
     launcher = undefined;
   });
 
-  it('stops every process it started, and frees every port, on a hang-up', async () => {
+  it('serves GET /health on every service, then stops every process it started, and frees every port, on a hang-up', async () => {
     launcher = await launch();
     await launcher.ready();
     const started = tree(launcher.child.pid!);
@@ -26,6 +26,15 @@ describe('pnpm dev', () => {
     expect(commands).toContain('DynamoDBLocal.jar');
     for (const service of SERVICE_NAMES)
       expect(commands).toContain(`services/${service}/node_modules/serverless`);
+    // Side by side: each is its service's first call, a cold start of its own.
+    const health = async (service: string, port: number) => {
+      const res = await fetch(`http://localhost:${port}/health`);
+      return [service, res.status, await res.json()];
+    };
+    const ports = launcher.ports;
+    expect(await Promise.all(SERVICE_NAMES.map((s) => health(s, ports[s])))).toEqual(
+      SERVICE_NAMES.map((s) => [s, 200, { ok: true }]),
+    );
 
     // Closing the terminal: SIGHUP to the job's process group.
     process.kill(-launcher.child.pid!, 'SIGHUP');
@@ -37,7 +46,8 @@ describe('pnpm dev', () => {
   }, 240_000);
 
   it('leaves no child behind when it is killed outright (SIGKILL)', async () => {
-    launcher = await launch({ MAILROOM_DEV_SERVICES: 'api' });
+    // inbound: the service with the fewest functions to bundle.
+    launcher = await launch({ MAILROOM_DEV_SERVICES: 'inbound' });
     await launcher.ready();
     const started = tree(launcher.child.pid!);
     expect(started.map((p) => p.command).join('\n')).toContain('serverless.js offline start');

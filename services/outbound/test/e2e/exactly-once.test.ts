@@ -49,30 +49,53 @@ describe('outbound end to end (serverless-offline)', () => {
       events: [],
     };
   };
-  /** Reads every message, a few at a time: the local API runs each request in a worker of its own. */
+  /** Reads messages, a few at a time: the local API runs each request in a worker of its own. */
   async function readAll(ids: string[]) {
     const out: Message[] = [];
     for (let i = 0; i < ids.length; i += 5) out.push(...(await Promise.all(ids.slice(i, i + 5).map(status))));
     return out;
   }
-  /** Polls until every message is in one of `final`, or the bound runs out. */
+  /**
+   * Polls until every message is in one of `final`, or the bound runs out. Only the messages not yet
+   * final are read again: a final status does not change here.
+   */
   async function settle(ids: string[], final: string[], boundMs: number) {
     const deadline = Date.now() + boundMs;
-    let last: Message[] = [];
-    do {
-      last = await readAll(ids);
-      if (last.every((m) => final.includes(m.status))) return last;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    } while (Date.now() < deadline);
-    return last;
+    const last = new Map<string, Message>();
+    for (;;) {
+      const open = ids.filter((id) => !final.includes(last.get(id)?.status ?? ''));
+      if (!open.length || Date.now() >= deadline) return ids.map((id) => last.get(id)!);
+      const read = await readAll(open);
+      open.forEach((id, i) => last.set(id, read[i]!));
+      if (read.some((m) => !final.includes(m.status))) await new Promise((r) => setTimeout(r, 500));
+    }
   }
-  /** Each final status, with the attempts and last error of those not sent (for a readable failure). */
-  const outcomes = (finals: Message[]) =>
-    finals.map((m) => (m.status === 'sent' ? 'sent' : `${m.status} after ${m.attempts}: ${m.lastError}`));
+  /**
+   * What became of each mail, with the number of copies the provider took. At 30% throttling a mail's
+   * ten attempts (the queue's maxReceiveCount) are all throttled with odds 0.3^10, about 6e-6 per mail:
+   * then `failed` after 10 attempts with nothing sent is the right outcome, not a loss. Both are 'ok';
+   * anything else (a second copy, a mail lost, a failure with another cause) is shown as it is.
+   */
+  const verdicts = (finals: Message[], copies: number[]) =>
+    finals.map((m, i) => {
+      if (m.status === 'sent' && copies[i] === 1) return 'ok';
+      const throttledOut =
+        m.status === 'failed' &&
+        m.attempts === 10 &&
+        copies[i] === 0 &&
+        /^(PROVIDER\.THROTTLED|SEND\.DEAD_LETTERED):/.test(m.lastError ?? '');
+      if (throttledOut) return 'ok';
+      return `${m.status} after ${m.attempts} with ${copies[i]} copies: ${m.lastError}`;
+    });
+
+  // 45 mails a test: that none of their first attempts is throttled, which fails the retry check below,
+  // has odds 0.7^45, about 1e-7. Throttling alone fails nothing (see verdicts). 45 mails still make
+  // about 19 retries and, here, 22 repeated posts for a second copy to show up in.
+  const MAILS = 45;
 
   it('sends every accepted mail exactly once under 30% SES throttling, repeats included', async () => {
     cloud.setFaults('ses.throttle=0.3');
-    const mails = Array.from({ length: 100 }, (_, i) => ({
+    const mails = Array.from({ length: MAILS }, (_, i) => ({
       from: 'shop@acme.example',
       to: [`customer${i}@example.com`],
       subject: `exactly-once ${i}`,
@@ -92,14 +115,12 @@ describe('outbound end to end (serverless-offline)', () => {
         expect(await again.json()).toEqual(answer);
       }
     }
-    expect(new Set(ids).size).toBe(100);
+    expect(new Set(ids).size).toBe(MAILS);
 
     const finals = await settle(ids, ['sent', 'failed'], 200_000);
-    expect(outcomes(finals)).toEqual(ids.map(() => 'sent'));
     const mailbox = await sesMailbox(cloud);
-    for (const mail of mails) {
-      expect(mailbox.filter((m) => m.subject === mail.subject)).toHaveLength(1);
-    }
+    const copies = mails.map((mail) => mailbox.filter((m) => m.subject === mail.subject).length);
+    expect(verdicts(finals, copies)).toEqual(ids.map(() => 'ok'));
     // The faults did bite: some mail was retried.
     expect(finals.some((m) => m.events.some((e) => e.type === 'retry_scheduled'))).toBe(true);
     cloud.setFaults('');
@@ -113,6 +134,7 @@ describe('outbound end to end (serverless-offline)', () => {
       subject: 'to the DLQ',
       text: 'x',
     });
+    expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     const [final] = await settle([id], ['failed'], 180_000);
     expect(final?.status).toBe('failed');
@@ -134,13 +156,10 @@ describe('outbound end to end (serverless-offline)', () => {
     expect((await sesMailbox(cloud, 'to the DLQ')).length).toBe(0);
   });
 
-  // At 30% throttling a mail fails only after 10 throttled attempts in a row: 0.3^10, about 6e-6 per
-  // mail (at 50% it is 1 in 1,024, which failed a CI run). With 30 mails, the chance that no first
-  // attempt is throttled at all, failing the retry check below, is 0.7^30, about 2e-5.
   it('sends every mail exactly once through SendGrid under 30% throttling, tagged with its id', async () => {
     cloud.setFaults('sendgrid.throttle=0.3');
     const run = Date.now().toString(36);
-    const mails = Array.from({ length: 30 }, (_, i) => ({
+    const mails = Array.from({ length: MAILS }, (_, i) => ({
       from: 'shop@acme.example',
       to: [`sg${i}@example.com`],
       subject: `sendgrid ${run} ${i}`,
@@ -154,16 +173,21 @@ describe('outbound end to end (serverless-offline)', () => {
       ids.push(((await res.json()) as { id: string }).id);
     }
     const finals = await settle(ids, ['sent', 'failed'], 180_000);
-    expect(outcomes(finals)).toEqual(ids.map(() => 'sent'));
 
     const store = (await (await fetch(`${cloud.endpoints.sendgrid}/store`)).json()) as {
       emails: { messageId: string; body: { subject?: string; custom_args?: Record<string, string> } }[];
     };
-    for (const [i, mail] of mails.entries()) {
-      const copies = store.emails.filter((e) => e.body.subject === mail.subject);
-      expect(copies).toHaveLength(1);
-      expect(copies[0]?.body.custom_args?.mailroom_message_id).toBe(ids[i]);
-      expect(copies[0]?.messageId).toBe(finals[i]?.providerMessageId);
+    const sent = mails.map((mail) => store.emails.filter((e) => e.body.subject === mail.subject));
+    expect(
+      verdicts(
+        finals,
+        sent.map((copies) => copies.length),
+      ),
+    ).toEqual(ids.map(() => 'ok'));
+    for (const [i, [copy]] of sent.entries()) {
+      if (!copy) continue; // throttled out: failed, nothing sent (verdicts)
+      expect(copy.body.custom_args?.mailroom_message_id).toBe(ids[i]);
+      expect(copy.messageId).toBe(finals[i]?.providerMessageId);
     }
     expect(finals.some((m) => m.events.some((e) => e.type === 'retry_scheduled'))).toBe(true);
     // Nothing went out through SES instead.
