@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { sesMailbox } from '../support/cloud';
@@ -7,7 +7,8 @@ jest.setTimeout(240_000);
 
 /**
  * The whole path, as deployed: HTTP → send queue → serverless-offline-sqs → send function →
- * SES stand-in, with faults injected into the provider.
+ * SES stand-in, with faults injected into the provider; and a failed mail retried through the api
+ * (POST /v1/messages/{id}/retry), sent exactly once more.
  */
 describe('outbound end to end (serverless-offline)', () => {
   let cloud: LocalCloud;
@@ -35,7 +36,7 @@ describe('outbound end to end (serverless-offline)', () => {
     attempts: number;
     lastError: string | null;
     providerMessageId: string | null;
-    events: { type: string }[];
+    events: { type: string; data?: unknown }[];
   };
   const status = async (id: string): Promise<Message> => {
     const res = await fetch(`http://localhost:${cloud.ports.api}/v1/messages/${id}`, { headers: acme });
@@ -126,13 +127,16 @@ describe('outbound end to end (serverless-offline)', () => {
     cloud.setFaults('');
   });
 
-  it('parks a mail whose retries are exhausted in the DLQ and marks it failed', async () => {
+  it('parks a mail whose retries are exhausted in the DLQ and marks it failed; a retry over HTTP sends it once, and the redriven copy sends nothing', async () => {
     cloud.setFaults('ses.5xx=1');
+    const subject = 'to the DLQ';
     const res = await post({
       from: 'shop@acme.example',
       to: ['dlq@example.com'],
-      subject: 'to the DLQ',
-      text: 'x',
+      cc: ['bo@example.com'],
+      subject,
+      text: 'Thanks for your order.',
+      html: '<p>Thanks for your order.</p>',
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
@@ -141,19 +145,70 @@ describe('outbound end to end (serverless-offline)', () => {
     expect(final?.attempts).toBe(10);
 
     const sqs = createSqsClient({ region: 'us-east-1', endpoint: cloud.endpoints.aws });
-    const dlq = `http://localhost:${cloud.ports.aws}/000000000000/mailroom-local-send-dlq`;
-    const deadline = Date.now() + 40_000;
-    let parked: string[] = [];
-    while (!parked.length && Date.now() < deadline) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
-      );
-      parked = Messages.map((m) => (JSON.parse(m.Body ?? '{}') as { id?: string }).id ?? '');
+    try {
+      const dlq = cloud.outputs.outbound.SendDLQUrl!;
+      const queue = cloud.outputs.outbound.SendQueueUrl!;
+      const deadline = Date.now() + 40_000;
+      let parked: string | undefined;
+      while (!parked && Date.now() < deadline) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
+        );
+        parked = Messages.map((m) => m.Body ?? '{}').find(
+          (body) => (JSON.parse(body) as { id?: string }).id === id,
+        );
+      }
+      cloud.setFaults('');
+      expect(parked).toBeDefined();
+      expect(JSON.parse(parked!)).not.toHaveProperty('retryId');
+      expect(await sesMailbox(cloud, subject)).toHaveLength(0);
+
+      // POST /v1/messages/{id}/retry twice at once: one wins (202), the other finds it queued (409).
+      const retry = () =>
+        fetch(`http://localhost:${cloud.ports.api}/v1/messages/${id}/retry`, {
+          method: 'POST',
+          headers: acme,
+        });
+      const answers = await Promise.all([retry(), retry()]);
+      expect(answers.map((r) => r.status).sort()).toEqual([202, 409]);
+      const { retryId } = (await answers.find((r) => r.status === 202)!.json()) as { retryId: string };
+      const lost = (await answers.find((r) => r.status === 409)!.json()) as { error: { code: string } };
+      expect(lost.error.code).toBe('MESSAGE.NOT_RETRYABLE');
+
+      // Sent once more, with the stored request's content, as attempt 11.
+      const [sent] = await settle([id], ['sent'], 60_000);
+      expect(sent).toMatchObject({ status: 'sent', attempts: 11 });
+      expect(sent!.events.filter((e) => e.type === 'retried')).toEqual([
+        expect.objectContaining({ data: { retryId, after: 'failed' } }),
+      ]);
+      const mails = await sesMailbox(cloud, subject);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toMatchObject({
+        destination: { to: ['dlq@example.com'], cc: ['bo@example.com'] },
+        body: { text: 'Thanks for your order.', html: '<p>Thanks for your order.</p>' },
+      });
+
+      // The first attempt's copy from the DLQ, put back on the queue: consumed without a send.
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: parked! }));
+      for (let tries = 0; tries < 120; tries++) {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queue,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        const left =
+          Number(Attributes.ApproximateNumberOfMessages) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+        if (left === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(await sesMailbox(cloud, subject)).toHaveLength(1);
+      expect(await status(id)).toMatchObject({ status: 'sent', attempts: 11 });
+    } finally {
+      sqs.destroy();
+      cloud.setFaults('');
     }
-    sqs.destroy();
-    cloud.setFaults('');
-    expect(parked).toContain(id);
-    expect((await sesMailbox(cloud, 'to the DLQ')).length).toBe(0);
   });
 
   it('sends every mail exactly once through SendGrid under 30% throttling, tagged with its id', async () => {
