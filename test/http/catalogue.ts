@@ -16,6 +16,8 @@ export type Service = 'outbound' | 'inbound' | 'events' | 'api';
 export type Auth = 'send' | 'read' | 'admin' | 'operator' | 'signature' | 'public';
 /** What a path parameter can name: a stored item each test tenant has one of. */
 export type IdKind = 'message' | 'inbound' | 'webhook' | 'domain' | 'dlq';
+/** Whether a path parameter of this kind names something a tenant owns (a DLQ name is the platform's). */
+export const isOwned = (kind: IdKind): boolean => kind !== 'dlq';
 
 /** One tenant's seeded data, as body factories see it. */
 export interface Seeded {

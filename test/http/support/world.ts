@@ -6,7 +6,7 @@ import {
   DynamoTenantStore,
 } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
-import type { Endpoint, IdKind, Seeded } from '../catalogue';
+import { isOwned, type Endpoint, type IdKind, type Seeded } from '../catalogue';
 import { call, type Answer, type Call } from './call';
 
 /** A seeded tenant: its dev key, one stored item of each kind, and text that only its data contains. */
@@ -58,10 +58,10 @@ function serviceEnv(cloud: LocalCloud): Record<string, string> {
   };
 }
 
-/** The ids of what a tenant owns (a DLQ name, `send`, is shared by all and names nothing of theirs). */
+/** The ids of what a tenant owns (catalogue.ts `isOwned`). */
 export const ownedIds = (tenant: Pick<Tenant, 'ids'>): string[] =>
   Object.entries(tenant.ids)
-    .filter(([kind]) => kind !== 'dlq')
+    .filter(([kind]) => isOwned(kind as IdKind))
     .map(([, id]) => id);
 
 let unique = 0;
