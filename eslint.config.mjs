@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 const services = ['outbound', 'inbound', 'events', 'api'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/.serverless/**',
+      '**/.esbuild/**',
+      'bench/results/**',
+      'packages/console/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Plain Node scripts (the serverless plugin, the fauxqs wrapper).
@@ -14,6 +22,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     // osls loads plugins with require(): CommonJS only.
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // The console runs in the browser (packages/console/src), its build script in Node.
+  {
+    files: ['packages/console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     rules: {

@@ -15,9 +15,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 export type Service = 'outbound' | 'inbound' | 'events' | 'api';
 export type Auth = 'send' | 'read' | 'admin' | 'operator' | 'signature' | 'public';
 /** What a path parameter can name: a stored item each test tenant has one of. */
-export type IdKind = 'message' | 'inbound' | 'webhook' | 'domain' | 'dlq';
-/** Whether a path parameter of this kind names something a tenant owns (a DLQ name is the platform's). */
-export const isOwned = (kind: IdKind): boolean => kind !== 'dlq';
+export type IdKind = 'message' | 'inbound' | 'webhook' | 'domain' | 'dlq' | 'file';
+/** Whether a path parameter of this kind names something a tenant owns (a DLQ name or a console file is the platform's). */
+export const isOwned = (kind: IdKind): boolean => kind !== 'dlq' && kind !== 'file';
 
 /** One tenant's seeded data, as body factories see it. */
 export interface Seeded {
@@ -94,6 +94,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   endpoint('api', 'POST /v1/ops/dlq/{queue}/redrive', 'operator', 'redrive-dlq', { queue: 'dlq' }, () => ({
     max: 1,
   })),
+  endpoint('api', 'GET /v1/me', 'read', 'get-me'),
+  endpoint('api', 'GET /console', 'public', 'console'),
+  endpoint('api', 'GET /console/{file}', 'public', 'console', { file: 'file' }),
   endpoint('api', 'GET /health', 'public', 'health'),
   endpoint('events', 'POST /webhooks/sendgrid', 'signature', 'sendgrid-webhook'),
   endpoint('events', 'GET /health', 'public', 'health'),

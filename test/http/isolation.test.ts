@@ -28,6 +28,7 @@ describe('isolation across every HTTP endpoint', () => {
     inbound: newId(),
     webhook: newId(),
     domain: `absent-${newId().toLowerCase()}.example`,
+    file: `app-${newId().toLowerCase()}.js`,
     dlq: 'send',
   };
   const find = (route: string) => ENDPOINTS.find((e) => label(e) === route)!;
@@ -179,7 +180,11 @@ describe('isolation across every HTTP endpoint', () => {
         { key: world.keys.revoked },
         { key: world.keys.allowlisted, sourceIp: OUTSIDE_IP },
       ]) {
-        const answer = await world.call(e, extra);
+        // A public route's path names the platform's own things (a console file): tenant A's set has them.
+        const params = Object.fromEntries(
+          Object.entries(e.ids).map(([name, kind]) => [name, world.a.ids[kind]]),
+        );
+        const answer = await world.call(e, { ...extra, params });
         expect(answer.status).toBe(200);
         if (e.path === '/health') expect(answer.json).toEqual({ ok: true });
       }

@@ -85,6 +85,7 @@ export {
   AttachmentUploadSchema,
   DomainStatusSchema,
   DomainSchema,
+  MeSchema,
   MessageEventSchema,
   MessageSchema,
   MessageSummarySchema,

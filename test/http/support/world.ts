@@ -5,6 +5,7 @@ import {
   DynamoMessageStore,
   DynamoTenantStore,
 } from '@mailroom/core/aws';
+import { entry } from '@mailroom/console';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { isOwned, type Endpoint, type IdKind, type Seeded } from '../catalogue';
 import { call, type Answer, type Call } from './call';
@@ -48,6 +49,7 @@ function serviceEnv(cloud: LocalCloud): Record<string, string> {
     MAILROOM_PROVIDER: 'ses',
     MAILROOM_TENANT_SECRETS_PREFIX: '/mailroom/local/tenants',
     MAILROOM_WEBHOOK_SECRETS_PREFIX: '/mailroom/local/webhooks',
+    MAILROOM_OUTBOUND_URL: `http://localhost:${cloud.ports.outbound}`,
     MAILROOM_INBOUND_TABLE: out.InboundTableName!,
     MAILROOM_RECEIPT_BUCKET: out.ReceiptBucketName!,
     MAILROOM_INBOUND_QUEUE_URL: out.InboundQueueUrl!,
@@ -121,7 +123,14 @@ export async function startWorld(endpoints: readonly Endpoint[]): Promise<World>
         to: [`support@in.${tenantId}.localhost`],
         subject: marker,
       });
-      const ids = { message, webhook, inbound: record.id, domain: `${tenantId}.example`, dlq: 'send' };
+      const ids = {
+        message,
+        webhook,
+        inbound: record.id,
+        domain: `${tenantId}.example`,
+        dlq: 'send',
+        file: entry.js,
+      };
       return { ...tenant, ids };
     };
     const a = await seed('acme', 'dev-acme-key');

@@ -78,6 +78,16 @@ export const DomainSchema = z
   })
   .meta({ id: 'Domain', description: 'A sending domain and the DNS records to publish for it.' });
 
+// --- api: the key itself ---------------------------------------------------------------------
+
+export const MeSchema = z
+  .strictObject({
+    tenantId: z.string(),
+    scopes: z.array(z.enum(['send', 'read', 'admin'])),
+    operator: z.boolean().meta({ description: "Whether the tenant is the operator (the ops endpoints')." }),
+  })
+  .meta({ id: 'Me', description: 'Who an API key belongs to and what it may do.' });
+
 // --- api: messages and stats ------------------------------------------------------------------
 
 export const MessageEventSchema = z

@@ -11,6 +11,7 @@ import {
   InboundSummarySchema,
   ListDomainsQuerySchema,
   listPageSchema,
+  MeSchema,
   MessageAcceptedSchema,
   MessageRetriedSchema,
   MessageSchema,
@@ -126,6 +127,17 @@ export const ENDPOINTS: Endpoint[] = [
     invalidPath: true,
     success: { status: 204, description: 'Deleted.' },
     errors: [notFound('domain')],
+  },
+
+  // --- api: the key itself ----------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/v1/me',
+    service: 'api',
+    summary: "The key's tenant and scopes",
+    description: 'What the console signs in with: any key with the read scope may ask.',
+    scope: 'read',
+    success: { status: 200, description: 'The key.', schema: MeSchema },
   },
 
   // --- api: messages and stats -------------------------------------------------------------------

@@ -1,0 +1,16 @@
+import { messagesTests } from './pages/messages';
+import { startConsoleWorld, type ConsoleWorld } from './support/world';
+
+// The console in headless Chromium against `pnpm dev`'s local cloud (docs/console.md). One cloud for
+// every page: each page's tests live in ./pages and share it. Screenshots go to artifacts/console.
+describe('console', () => {
+  let world: ConsoleWorld;
+  beforeAll(async () => {
+    world = await startConsoleWorld();
+  }, 300_000);
+  afterAll(async () => {
+    await world?.stop();
+  }, 60_000);
+
+  describe('messages', () => messagesTests(() => world));
+});
