@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDynamoDocumentClient, DynamoTenantStore } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -38,6 +39,8 @@ export interface ConsoleWorld {
   shot(watched: Watched, name: string): Promise<void>;
   /** POST /v1/messages as `key`; the new message's id. */
   send(mail: Record<string, unknown>, key?: string): Promise<string>;
+  /** A new API key of `tenantId` with only `scopes` (to see what the console offers a lesser key). */
+  createKey(tenantId: string, scopes: ('send' | 'read' | 'admin')[]): Promise<string>;
   /** GET /v1/messages/{id} until its status is one of `statuses`, within `boundMs`. */
   settle(
     id: string,
@@ -103,8 +106,14 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     return json;
   };
 
+  const tenants = new DynamoTenantStore(
+    createDynamoDocumentClient({ region: cloud.env.AWS_REGION!, endpoint: cloud.endpoints.dynamodb }),
+    cloud.outputs.outbound.TenantsTableName!,
+  );
+
   return {
     cloud,
+    createKey: async (tenantId, scopes) => (await tenants.createApiKey(tenantId, scopes)).key,
     url: `${apiUrl}/console`,
     apiUrl,
     outboundUrl,
