@@ -9,6 +9,8 @@
  * MAILROOM_STOP_STALE=1 stops Mailroom processes that hold a port (left from an earlier run)
  * without asking; on a terminal it asks, elsewhere it prints how to stop them.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
   consoleLogger,
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   for (const signal of SIGNALS) process.on(signal, () => void shutdown(signal));
 
   try {
+    buildConsole();
     cloud = await start({
       services: servicesFrom(process.env.MAILROOM_DEV_SERVICES),
       logger: consoleLogger({ debug: process.env.MAILROOM_DEBUG === '1' }),
@@ -80,6 +83,13 @@ async function main(): Promise<void> {
     `  ${'provider'.padEnd(22)} ${cloud.env.MAILROOM_PROVIDER}${process.env.MAILROOM_FAULTS ? `, faults ${process.env.MAILROOM_FAULTS}` : ''}`,
   );
   console.log(`started in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything`);
+}
+
+/** The web console as its sources are now (docs/console.md): under a second, so an edit shows on the next start. */
+function buildConsole(): void {
+  execFileSync(process.execPath, [join(repoRoot(), 'packages', 'console', 'build.mjs')], {
+    stdio: 'inherit',
+  });
 }
 
 /** Starts the cloud; when only Mailroom processes hold its ports, offers to stop them and starts again. */

@@ -50,7 +50,13 @@ export const services = definePart({
       inbound: 'inbound (health only)',
     };
     const order: ServiceName[] = ['api', 'outbound', 'events', 'inbound'];
-    return order.filter((s) => options.services.includes(s)).map((s) => [label[s], endpoints[s]] as const);
+    const listed = order
+      .filter((s) => options.services.includes(s))
+      .map((s) => [label[s], endpoints[s]] as const);
+    // The web console is the api service's page (docs/console.md).
+    return options.services.includes('api')
+      ? [['console', `${endpoints.api}/console`] as const, ...listed]
+      : listed;
   },
   async start({ ports, env, run, options, logger }) {
     const running = options.services.map((service) => ({
