@@ -46,7 +46,9 @@ export function App() {
   if (!session) return <SignIn initialKey={storedKey()} onSignedIn={(key, me) => setSignedIn({ key, me })} />;
   return (
     <SessionContext.Provider value={session}>
-      <Layout section={route.parts[0] ?? 'messages'}>{page(route)}</Layout>
+      <Layout section={route.parts[0] ?? 'messages'} path={route.parts.join('/')}>
+        {page(route)}
+      </Layout>
     </SessionContext.Provider>
   );
 }

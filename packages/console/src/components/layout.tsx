@@ -10,13 +10,26 @@ const SECTIONS = [
   ['domains', 'Domains'],
 ] as const;
 
-/** Header, navigation and the page; focus moves to the page's heading when the section changes. */
-export function Layout({ section, children }: { section: string; children: ComponentChildren }) {
+/**
+ * Header, navigation and the page. When the page changes, focus moves to its heading, so keyboard and
+ * screen reader users start reading there rather than at the top of the document.
+ */
+export function Layout({
+  section,
+  path,
+  children,
+}: {
+  section: string;
+  path: string;
+  children: ComponentChildren;
+}) {
   const { me, signOut } = useSession();
   const main = useRef<HTMLElement>(null);
   useEffect(() => {
-    main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [section]);
+    // After the page's first render (its heading may wait for data: then the main region takes focus).
+    const heading = main.current?.querySelector<HTMLElement>('h1');
+    (heading ?? main.current)?.focus();
+  }, [path]);
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>

@@ -40,6 +40,10 @@ export function MessagePage({ id }: { id: string }) {
   if (!m) {
     return (
       <section>
+        {/* The same elements as the loaded page, so the heading keeps focus when the mail arrives. */}
+        <p class="crumbs">
+          <a href={href('messages')}>Messages</a> /
+        </p>
         <h1 tabIndex={-1}>Message</h1>
         {message.error instanceof ApiError && message.error.status === 404 ? (
           <p class="error" role="alert">
