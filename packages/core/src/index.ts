@@ -169,6 +169,7 @@ export type {
   JoinedWrite,
   Transition,
   MessageEvent,
+  TimelineEntry,
   MessageRecord,
   MessageFilter,
   MessagePage,

@@ -176,6 +176,33 @@ describe.each<[string, () => Backend]>([
     expect(events.map((e) => e.type).sort()).toEqual(['delivered', 'note', 'note', 'opened', 'queued']);
   });
 
+  it('appends many messages’ events at once, past one batch’s worth, keeping a repeated event once', async () => {
+    const messages = Array.from({ length: 3 }, () => newMessage());
+    for (const m of messages) await store.create(m);
+    const at = '2026-01-01T00:00:00.000Z';
+    const entries = messages.flatMap((m, i) =>
+      Array.from({ length: 12 }, (_, n) => ({
+        messageId: m.id,
+        event: { type: 'opened', at, provider: 'sendgrid', data: { eventId: `open-${i}-${n}` } },
+      })),
+    );
+    const first = messages[0]!.id;
+    // The same provider event twice in one call (a key BatchWriteItem must not see twice), the later wins.
+    const repeated = { type: 'clicked', at, provider: 'sendgrid', data: { eventId: 'click-1' } };
+    await store.appendEvents([
+      ...entries,
+      { messageId: first, event: { ...repeated, data: { ...repeated.data, url: 'old' } } },
+      { messageId: first, event: repeated },
+    ]);
+    // Written again (a redelivered object): nothing repeats.
+    await store.appendEvents(entries.slice(0, 5));
+    const timelines = await Promise.all(messages.map((m) => store.getWithEvents(m.id)));
+    expect(timelines.map((t) => t!.events.filter((e) => e.type === 'opened').length)).toEqual([12, 12, 12]);
+    expect(timelines[0]!.events.filter((e) => e.type === 'clicked')).toEqual([repeated]);
+    expect(timelines.map((t) => t!.message.status)).toEqual(['queued', 'queued', 'queued']);
+    await expect(store.appendEvents([])).resolves.toBeUndefined();
+  });
+
   it('refuses to move a message that does not exist', async () => {
     await expect(
       store.transition(newId(), 'acme', {

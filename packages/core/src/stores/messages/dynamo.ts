@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -23,6 +24,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  type TimelineEntry,
   timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
@@ -49,6 +51,11 @@ const unsentShard = (id: string) => {
 };
 const isUnsent = (status: MessageStatus) => (UNSENT_STATUSES as readonly string[]).includes(status);
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+/** BatchWriteItem takes at most 25 puts. */
+const BATCH_WRITE_MAX = 25;
+/** Rounds of BatchWriteItem for items it left unprocessed (with backoff) before appendEvents fails. */
+const MAX_WRITE_ROUNDS = 5;
+
 /** A single write's condition failed, or one of a transaction's. */
 const conditionFailed = (err: unknown) =>
   isConditionFailure(err) || (cancellationCodes(err) ?? []).includes('ConditionalCheckFailed');
@@ -405,6 +412,31 @@ export class DynamoMessageStore implements MessageStore {
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: this.eventItem(id, { ...event, at }) }),
     );
+  }
+
+  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    // One put per key: BatchWriteItem refuses a request that names a key twice (the later entry wins,
+    // as it would written one after the other).
+    const items = new Map<string, Record<string, unknown>>();
+    for (const { messageId, event } of entries) {
+      const item = this.eventItem(messageId, event);
+      items.set(`${item.pk}#${item.sk}`, item);
+    }
+    const puts = [...items.values()].map((Item) => ({ PutRequest: { Item } }));
+    for (let i = 0; i < puts.length; i += BATCH_WRITE_MAX) {
+      let pending: typeof puts | undefined = puts.slice(i, i + BATCH_WRITE_MAX);
+      // BatchWriteItem may leave items unprocessed under load: write those again, backing off, a few times.
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round === MAX_WRITE_ROUNDS) {
+          throw new Error(`BatchWriteItem left ${pending.length} timeline entries unprocessed`);
+        }
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const result: { UnprocessedItems?: Record<string, unknown[]> } = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+      }
+    }
   }
 }
 

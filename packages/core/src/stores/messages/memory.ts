@@ -11,6 +11,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  type TimelineEntry,
   timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
@@ -139,6 +140,10 @@ export class InMemoryMessageStore implements MessageStore {
 
   async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
     this.addEvent(id, { ...event, at: event.at ?? this.now().toISOString() });
+  }
+
+  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    for (const { messageId, event } of entries) this.addEvent(messageId, event);
   }
 
   async listUnsent({

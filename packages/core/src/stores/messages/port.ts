@@ -12,6 +12,12 @@ export interface MessageEvent {
   data: Record<string, unknown>;
 }
 
+/** A timeline entry of one message, for writes that cover many messages (MessageStore.appendEvents). */
+export interface TimelineEntry {
+  messageId: string;
+  event: MessageEvent;
+}
+
 /** What follows an entry's time in its key: `E#<eventId>` for a provider event, else a new id. */
 export const timelineEntryId = (event: MessageEvent, fresh: () => string): string =>
   typeof event.data.eventId === 'string' ? `E#${event.data.eventId}` : fresh();
@@ -137,6 +143,12 @@ export interface MessageStore {
   transition(id: string, tenantId: string, change: Transition, alongside?: JoinedWrite[]): Promise<boolean>;
   /** Adds a timeline event without changing the status (a provider event already there is replaced). */
   appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void>;
+  /**
+   * Adds timeline events of any messages without changing their statuses, in as few writes as the store
+   * allows (DynamoDB: one BatchWriteItem per 25 entries). Not atomic across entries: when it throws, some
+   * may have been written, and writing them again is harmless (a provider event is replaced).
+   */
+  appendEvents(entries: readonly TimelineEntry[]): Promise<void>;
   /**
    * Every tenant's `queued` and `sending` mail created before `createdBefore` (ISO), oldest first, at
    * most `limit`: what the sweeper looks at so that no mail stays unsent without anyone noticing.
