@@ -200,30 +200,24 @@ async function fold(deps: TrackDeps, states: BatchState[]): Promise<void> {
   for (const run of runs.values())
     run.sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : 0));
 
-  // Each message's status moves at most once, to the highest its run reaches, with that event's entry;
-  // every other entry (and one whose move lost a race) goes in shared timeline writes, alongside.
+  // Every entry first, in shared timeline writes; then each message's status moves at most once, to the
+  // highest its run reaches. Entries before statuses: the status never shows what the timeline lacks.
+  const unwritten = await append(deps.messages, [...runs.values()].flat(), fail);
   const moves = [...runs.values()].flatMap((run) => {
     const target = statusTarget(run);
     return target ? [{ run, target }] : [];
   });
-  const targets = new Set(moves.map((m) => m.target));
-  const entries = [...runs.values()].flatMap((run) => run.filter((f) => !targets.has(f)));
-  const unmoved: Found[] = [];
-  await Promise.all([
-    mapConcurrently(moves, CONCURRENCY, async ({ run, target }) => {
-      try {
-        if (await move(deps.messages, target)) target.batch.result.statusChanges += 1;
-        else unmoved.push(target);
-      } catch (error) {
-        fail(
-          error,
-          run.map((f) => f.batch),
-        );
-      }
-    }),
-    append(deps.messages, entries, fail),
-  ]);
-  await append(deps.messages, unmoved, fail);
+  await mapConcurrently(moves, CONCURRENCY, async ({ run, target }) => {
+    // A run whose status write failed, or could not be made, fails every batch with an event in it:
+    // had the status moved, any of them might have moved it.
+    const batches = run.map((f) => f.batch);
+    if (unwritten.has(target)) return fail(unwritten.get(target), batches);
+    try {
+      if (await move(deps.messages, target)) target.batch.result.statusChanges += 1;
+    } catch (error) {
+      fail(error, batches);
+    }
+  });
   for (const batch of live()) batch.result.applied = batch.held.length;
 
   await Promise.all(
@@ -267,12 +261,16 @@ async function fold(deps: TrackDeps, states: BatchState[]): Promise<void> {
   }
 }
 
-/** Writes timeline entries in groups, a failed group failing the batches whose entries it held. */
+/**
+ * Writes timeline entries in groups, a failed group failing the batches whose entries it held; answers
+ * the entries not written, with their error.
+ */
 async function append(
   messages: MessageStore,
   entries: readonly Found[],
   fail: (error: unknown, of: Iterable<BatchState>) => void,
-): Promise<void> {
+): Promise<Map<Found, unknown>> {
+  const unwritten = new Map<Found, unknown>();
   const groups: Found[][] = [];
   for (let i = 0; i < entries.length; i += APPEND_GROUP) groups.push(entries.slice(i, i + APPEND_GROUP));
   await mapConcurrently(groups, CONCURRENCY, async (group) => {
@@ -281,12 +279,14 @@ async function append(
         group.map((f) => ({ messageId: f.message.id, event: timelineEntry(f.event) })),
       );
     } catch (error) {
+      for (const f of group) unwritten.set(f, error);
       fail(
         error,
         group.map((f) => f.batch),
       );
     }
   });
+  return unwritten;
 }
 
 /**
@@ -335,15 +335,15 @@ function messageLookup(messages: MessageStore, byId: Map<string, MessageRecord>)
 }
 
 /**
- * Moves the status to the event's with its timeline entry, in one write whose condition is the
+ * Moves the status to the event's (its entry written already) in one write whose condition is the
  * precedence itself, so a racing tracker cannot step the status back; false (nothing written) when the
  * status is already as high.
  */
 async function move(messages: MessageStore, { event, message }: Found): Promise<boolean> {
   const status = statusOfEvent(event.type)!;
-  return messages.transition(message.id, message.tenantId, {
+  return messages.advanceStatus(message.id, message.tenantId, {
     status,
-    event: timelineEntry(event),
+    at: event.at,
     onlyFrom: replaceableBy(status),
   });
 }

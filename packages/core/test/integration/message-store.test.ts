@@ -203,6 +203,36 @@ describe.each<[string, () => Backend]>([
     await expect(store.appendEvents([])).resolves.toBeUndefined();
   });
 
+  it('advances a status without a timeline event, only from the statuses it is told', async () => {
+    const message = newMessage();
+    await store.create(message);
+    await store.transition(message.id, 'acme', {
+      status: 'sent',
+      provider: 'ses',
+      providerMessageId: `pm-${message.id}`,
+      event: { type: 'sent', provider: 'ses', data: {} },
+    });
+    const at = '2026-01-01T00:00:05.000Z';
+    await expect(
+      store.advanceStatus(message.id, 'acme', { status: 'delivered', at, onlyFrom: ['sent', 'deferred'] }),
+    ).resolves.toBe(true);
+    await expect(
+      store.advanceStatus(message.id, 'acme', { status: 'deferred', at, onlyFrom: ['sent'] }),
+    ).resolves.toBe(false);
+    const found = await store.getWithEvents(message.id);
+    expect(found!.message).toMatchObject({ status: 'delivered', updatedAt: at });
+    expect(found!.events.map((e) => e.type)).toEqual(['queued', 'sent']);
+    // Still found by the provider's id, and listed under its new status.
+    await expect(store.findByProviderMessageId('ses', `pm-${message.id}`)).resolves.toMatchObject({
+      status: 'delivered',
+    });
+    const listed = await store.list('acme', { status: 'delivered' }, { limit: 100 });
+    expect(listed.items.map((m) => m.id)).toContain(message.id);
+    await expect(
+      store.advanceStatus(newId(), 'acme', { status: 'delivered', at, onlyFrom: ['sent'] }),
+    ).rejects.toThrow();
+  });
+
   it('refuses to move a message that does not exist', async () => {
     await expect(
       store.transition(newId(), 'acme', {

@@ -266,7 +266,7 @@ describe('trackBatches: one invocation’s lake objects folded together', () => 
     const { deps, sent, status, timeline } = setup();
     await sent('m1', 'sendgrid', 'X1');
     await sent('m2', 'sendgrid', 'X2');
-    const transition = jest.spyOn(deps.messages, 'transition');
+    const advance = jest.spyOn(deps.messages, 'advanceStatus');
     const appendEvents = jest.spyOn(deps.messages, 'appendEvents');
     const getMany = jest.spyOn(deps.messages, 'getMany');
 
@@ -276,18 +276,22 @@ describe('trackBatches: one invocation’s lake objects folded together', () => 
       { ok: true, result: { applied: 2, duplicates: 0, unknown: 0, statusChanges: 0, suppressed: 0 } },
       { ok: true, result: { applied: 1, duplicates: 0, unknown: 0, statusChanges: 1, suppressed: 0 } },
     ]);
-    // One read for all three objects, one status write per message, the other entries written together.
+    // One read for all three objects, every entry written together first, then one status write per
+    // message.
     expect(getMany).toHaveBeenCalledTimes(1);
-    expect(transition.mock.calls.map(([id, , change]) => [id, change.status])).toEqual([
+    expect(appendEvents).toHaveBeenCalledTimes(1);
+    expect(appendEvents.mock.calls[0]![0].map((e) => [e.messageId, e.event.type])).toEqual([
+      ['m1', 'processed'],
+      ['m1', 'deferred'],
+      ['m1', 'delivered'],
+      ['m1', 'opened'],
+      ['m2', 'delivered'],
+    ]);
+    expect(advance.mock.calls.map(([id, , change]) => [id, change.status])).toEqual([
       ['m1', 'delivered'],
       ['m2', 'delivered'],
     ]);
-    expect(appendEvents).toHaveBeenCalledTimes(1);
-    expect(appendEvents.mock.calls[0]![0].map((e) => e.event.type)).toEqual([
-      'processed',
-      'deferred',
-      'opened',
-    ]);
+    expect(appendEvents.mock.invocationCallOrder[0]).toBeLessThan(advance.mock.invocationCallOrder[0]!);
     expect([await status('m1'), await status('m2')]).toEqual(['delivered', 'delivered']);
     // The timeline has every event; `deferred` never was the status (docs/events.md, the fold).
     expect(await timeline('m1')).toEqual(['queued', 'sent', 'processed', 'deferred', 'delivered', 'opened']);
@@ -299,14 +303,14 @@ describe('trackBatches: one invocation’s lake objects folded together', () => 
   it('sets the status by the first event of the highest rank, whichever object it came in', async () => {
     const { deps, sent, status, timeline } = setup();
     await sent('m1', 'sendgrid', 'X1');
-    const transition = jest.spyOn(deps.messages, 'transition');
+    const advance = jest.spyOn(deps.messages, 'advanceStatus');
     const dropped = event('dropped', { at: `${HOUR}:00:01.000Z` });
     const outcomes = await trackBatches(deps, [
       { batchId: 'lake/a', events: [event('rejected', { at: `${HOUR}:00:02.000Z` })] },
       { batchId: 'lake/b', events: [dropped, event('deferred', { at: `${HOUR}:00:00.000Z` })] },
     ]);
-    expect(transition).toHaveBeenCalledTimes(1);
-    expect(transition.mock.calls[0]![2].event.data).toMatchObject({ eventId: dropped.eventId });
+    expect(advance).toHaveBeenCalledTimes(1);
+    expect(advance.mock.calls[0]![2]).toMatchObject({ status: 'dropped', at: dropped.at });
     expect(outcomes.map((o) => o.ok && o.result.statusChanges)).toEqual([0, 1]);
     expect(await status('m1')).toBe('dropped');
     expect(await timeline('m1')).toEqual(['queued', 'sent', 'deferred', 'dropped', 'rejected']);
@@ -316,12 +320,12 @@ describe('trackBatches: one invocation’s lake objects folded together', () => 
     const { deps, sent, status, timeline } = setup();
     await sent('m1', 'sendgrid', 'X1');
     await trackEvents(deps, 'lake/early', [event('bounced', { bounce: { type: 'soft' } })]);
-    const transition = jest.spyOn(deps.messages, 'transition');
+    const advance = jest.spyOn(deps.messages, 'advanceStatus');
     const [outcome] = await trackBatches(deps, [
       { batchId: 'lake/late', events: [event('processed'), event('delivered')] },
     ]);
     expect(outcome).toMatchObject({ ok: true, result: { applied: 2, statusChanges: 0 } });
-    expect(transition).not.toHaveBeenCalled();
+    expect(advance).not.toHaveBeenCalled();
     expect(await status('m1')).toBe('bounced');
     expect(await timeline('m1')).toEqual(expect.arrayContaining(['processed', 'delivered', 'bounced']));
   });
@@ -351,15 +355,16 @@ describe('trackBatches: one invocation’s lake objects folded together', () => 
     await sent('m2', 'sendgrid', 'X2');
     const batches = spread();
     const other = { batchId: 'lake/d', events: [event('delivered', { messageId: 'm2' })] };
-    const transition = deps.messages.transition.bind(deps.messages);
+    const advance = deps.messages.advanceStatus.bind(deps.messages);
     jest
-      .spyOn(deps.messages, 'transition')
+      .spyOn(deps.messages, 'advanceStatus')
       .mockImplementation(async (id, ...rest) =>
-        id === 'm1' ? Promise.reject(TRANSIENT) : transition(id, ...rest),
+        id === 'm1' ? Promise.reject(TRANSIENT) : advance(id, ...rest),
       );
 
     const outcomes = await trackBatches(deps, [...batches, other]);
-    // m1's status write held events of a (processed, its entry alongside), b and c: all three fail.
+    // m1's status write failed: a, b and c each have an event of m1, so all three fail (their entries
+    // were written, and are written again, under the same keys, when they come back).
     expect(outcomes.map((o) => (o.ok ? 'ok' : o.error))).toEqual([TRANSIENT, TRANSIENT, TRANSIENT, 'ok']);
     expect(await status('m1')).toBe('sent');
     expect(deps.counters.writes).toBe(1);
@@ -383,17 +388,41 @@ describe('trackBatches: one invocation’s lake objects folded together', () => 
     const { deps, sent, timeline } = setup();
     await sent('m1', 'sendgrid', 'X1');
     await sent('m2', 'sendgrid', 'X2');
+    // a's 25 opens fill one timeline write; b's open is in the next, which fails.
+    const opens = Array.from({ length: 25 }, () => event('opened'));
     const opened = event('opened', { messageId: 'm2' });
+    const appendEvents = deps.messages.appendEvents.bind(deps.messages);
     jest.spyOn(deps.messages, 'appendEvents').mockImplementation(async (entries) => {
       if (entries.some((e) => e.event.data.eventId === opened.eventId)) throw TRANSIENT;
+      return appendEvents(entries);
     });
     const outcomes = await trackBatches(deps, [
-      { batchId: 'lake/a', events: [event('delivered')] },
+      { batchId: 'lake/a', events: opens },
       { batchId: 'lake/b', events: [opened] },
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false]);
-    expect(await timeline('m1')).toContain('delivered');
-    expect(await deps.counters.get(TENANT, HOUR)).toEqual({ delivered: 1 });
+    expect((await timeline('m1')).filter((t) => t === 'opened')).toHaveLength(25);
+    expect(await timeline('m2')).not.toContain('opened');
+    expect(await deps.counters.get(TENANT, HOUR)).toEqual({ opened: 25 });
+  });
+
+  it('moves no status whose event’s entry was not written, and fails every object with an event of that message', async () => {
+    const { deps, sent, status } = setup();
+    await sent('m1', 'sendgrid', 'X1');
+    const delivered = event('delivered');
+    jest.spyOn(deps.messages, 'appendEvents').mockRejectedValue(TRANSIENT);
+    const advance = jest.spyOn(deps.messages, 'advanceStatus');
+    const outcomes = await trackBatches(deps, [
+      { batchId: 'lake/a', events: [delivered] },
+      { batchId: 'lake/b', events: [event('processed')] },
+    ]);
+    expect(outcomes).toEqual([
+      { ok: false, error: TRANSIENT },
+      { ok: false, error: TRANSIENT },
+    ]);
+    expect(advance).not.toHaveBeenCalled();
+    expect(await status('m1')).toBe('sent');
+    expect(deps.counters.writes).toBe(0);
   });
 
   it('fails only the object whose claim, counters or suppression failed; the rest apply', async () => {

@@ -232,11 +232,11 @@ describe('track handler', () => {
     lake.put(BUCKET, keys[2]!, gzipNdjson(sendGridEvents('m2').slice(0, 3)));
     const event = sqsEvent(...keys.map((key) => s3Notification(BUCKET, key)));
     const handler = trackHandler(async () => deps);
-    const transition = deps.messages.transition.bind(deps.messages);
+    const advance = deps.messages.advanceStatus.bind(deps.messages);
     const writes = jest
-      .spyOn(deps.messages, 'transition')
+      .spyOn(deps.messages, 'advanceStatus')
       .mockImplementation(async (id, ...rest) =>
-        id === 'm1' ? Promise.reject(new Error('throttled')) : transition(id, ...rest),
+        id === 'm1' ? Promise.reject(new Error('throttled')) : advance(id, ...rest),
       );
 
     await expect(handler(event, {} as never)).resolves.toEqual({

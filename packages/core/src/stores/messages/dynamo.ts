@@ -274,13 +274,8 @@ export class DynamoMessageStore implements MessageStore {
     return { message: toRecord(head), events };
   }
 
-  async transition(
-    id: string,
-    tenantId: string,
-    change: Transition,
-    alongside: JoinedWrite[] = [],
-  ): Promise<boolean> {
-    const at = change.event.at ?? this.now().toISOString();
+  /** The update of a message's head that moves its status (transition, advanceStatus). */
+  private statusUpdate(id: string, tenantId: string, change: Omit<Transition, 'event'>, at: string) {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
       ':status': change.status,
@@ -326,23 +321,31 @@ export class DynamoMessageStore implements MessageStore {
       });
       condition += ` AND #status IN (${from.join(', ')})`;
     }
+    return {
+      TableName: this.tableName,
+      Key: messageKey(id),
+      UpdateExpression: `SET ${sets.join(', ')}${remove}${add}`,
+      ConditionExpression: condition,
+      // Tells "not in onlyFrom" (an item comes back) from "no such message" (none does).
+      ...(change.onlyFrom && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  async transition(
+    id: string,
+    tenantId: string,
+    change: Transition,
+    alongside: JoinedWrite[] = [],
+  ): Promise<boolean> {
+    const at = change.event.at ?? this.now().toISOString();
     const own = 2; // the message update and its event come first
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: messageKey(id),
-                UpdateExpression: `SET ${sets.join(', ')}${remove}${add}`,
-                ConditionExpression: condition,
-                // Tells "not in onlyFrom" (an item comes back) from "no such message" (none does).
-                ...(change.onlyFrom && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
+            { Update: this.statusUpdate(id, tenantId, change, at) },
             {
               Put: {
                 TableName: this.tableName,
@@ -360,6 +363,20 @@ export class DynamoMessageStore implements MessageStore {
       throw err;
     }
     return true;
+  }
+
+  async advanceStatus(
+    id: string,
+    tenantId: string,
+    { status, at, onlyFrom }: { status: MessageStatus; at: string; onlyFrom: readonly MessageStatus[] },
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand(this.statusUpdate(id, tenantId, { status, onlyFrom }, at)));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err) && (err as { Item?: unknown }).Item !== undefined) return false;
+      throw err;
+    }
   }
 
   async listUnsent({

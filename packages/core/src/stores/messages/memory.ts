@@ -1,6 +1,7 @@
 import { newId } from '../../ids';
 import { isoTime, positionId, untilBound } from '../inbound/items';
 import type { InMemoryCounters } from '../counters/memory';
+import type { MessageStatus } from '../../schemas';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   type IdempotencyRecord,
@@ -135,6 +136,19 @@ export class InMemoryMessageStore implements MessageStore {
     if (change.requeuedAt !== undefined) found.requeuedAt = change.requeuedAt;
     if (change.retryId !== undefined) found.retryId = change.retryId;
     this.addEvent(id, { ...change.event, at, provider: change.event.provider ?? null });
+    return true;
+  }
+
+  async advanceStatus(
+    id: string,
+    _tenantId: string,
+    { status, at, onlyFrom }: { status: MessageStatus; at: string; onlyFrom: readonly MessageStatus[] },
+  ): Promise<boolean> {
+    const found = this.messages.get(id);
+    if (!found) throw new Error(`no message ${id}`);
+    if (!onlyFrom.includes(found.status)) return false;
+    found.status = status;
+    found.updatedAt = at;
     return true;
   }
 

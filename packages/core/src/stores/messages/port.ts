@@ -105,7 +105,7 @@ export type JoinedWrite = unknown;
 
 /**
  * Messages, their recipients and timelines. Every status change appends its timeline event in the same
- * atomic write, so the two never disagree. Implementations: DynamoMessageStore (`@mailroom/core/aws`),
+ * atomic write, so the two never disagree; `advanceStatus` alone leaves the event to a write made before. Implementations: DynamoMessageStore (`@mailroom/core/aws`),
  * InMemoryMessageStore (`@mailroom/core/testing`), with the same behaviour.
  */
 export interface MessageStore {
@@ -141,6 +141,18 @@ export interface MessageStore {
    * does not exist.
    */
   transition(id: string, tenantId: string, change: Transition, alongside?: JoinedWrite[]): Promise<boolean>;
+  /**
+   * Moves a message to `status` (`at` its new `updatedAt`) without writing a timeline event: for a caller
+   * that has written the event's entry already (appendEvents), so that the status never shows what the
+   * timeline lacks, at the price of two writes where `transition` makes one atomic write (the tracker,
+   * docs/events.md). Returns false, having written nothing, when the message is not in one of
+   * `onlyFrom`; throws when it does not exist.
+   */
+  advanceStatus(
+    id: string,
+    tenantId: string,
+    change: { status: MessageStatus; at: string; onlyFrom: readonly MessageStatus[] },
+  ): Promise<boolean>;
   /** Adds a timeline event without changing the status (a provider event already there is replaced). */
   appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void>;
   /**
