@@ -170,6 +170,7 @@ export type {
   JoinedWrite,
   Transition,
   MessageEvent,
+  TimelineEntry,
   MessageRecord,
   MessageFilter,
   MessagePage,

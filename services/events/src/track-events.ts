@@ -3,7 +3,9 @@ import type {
   CounterDelta,
   Counters,
   EventCounter,
+  MessageEvent,
   MessageRecord,
+  MessageStatus,
   MessageStore,
   SeenEvents,
   SuppressionStore,
@@ -32,11 +34,17 @@ export interface TrackResult {
 }
 
 /**
- * Messages looked up, and messages' events applied, at once. Each message's events stay in time order
- * (one message at a time per worker); different messages are independent rows. Enough to overlap the
- * round trips of a lake object's many messages, few enough not to burst one table from one container.
+ * Messages looked up by the provider's id, messages' status writes, and groups of timeline entries
+ * written, at once (each kind its own limit). Enough to overlap the round trips of a batch's many
+ * messages, few enough not to burst one table from one container.
  */
-const MESSAGE_CONCURRENCY = 16;
+const CONCURRENCY = 16;
+
+/**
+ * Timeline entries per appendEvents call: one BatchWriteItem's worth, so that a write that fails fails
+ * only the lake objects whose entries it held.
+ */
+const APPEND_GROUP = 25;
 
 const COUNTER_OF: Partial<Record<MailEventType, EventCounter>> = {
   processed: 'sent',
@@ -50,86 +58,258 @@ const COUNTER_OF: Partial<Record<MailEventType, EventCounter>> = {
   failed: 'failed',
 };
 
+/** One lake object's events, `batchId` its name (`<bucket>/<key>`). */
+export interface TrackBatch {
+  batchId: string;
+  events: readonly MailEvent[];
+}
+
+/** How one batch fared: every one of its events applied and counted, or an error (it is tried again whole). */
+export type TrackOutcome = { ok: true; result: TrackResult } | { ok: false; error: unknown };
+
+/** A batch as the fold goes: its own events (once each), what it holds, its answer. */
+interface BatchState {
+  batchId: string;
+  events: MailEvent[];
+  held: Found[];
+  result: TrackResult;
+  error?: unknown;
+}
+
+/** An event, the batch it came in and its message. */
+interface Found {
+  batch: BatchState;
+  event: MailEvent;
+  message: MessageRecord;
+}
+
 /**
- * The fold (docs/events.md): applies one batch of normalised events (one lake object, `batchId` its key)
- * to messages, counters and suppression lists. Duplicates are dropped by event id; each event's message
- * is found by Mailroom's id, else the provider's; the status only moves up the precedence; counters get
- * one write per tenant-hour; hard bounces, complaints and global unsubscribes are suppressed. Unknown
- * messages are skipped and counted, never errors. Throws (so the batch is retried whole) only when a
- * store fails; a retry re-applies what this batch claimed without counting it twice.
+ * The fold (docs/events.md) of one batch: `trackBatches` with that batch alone; throws (so the batch is
+ * retried whole) when a store fails.
  */
 export async function trackEvents(
   deps: TrackDeps,
   batchId: string,
   batch: readonly MailEvent[],
 ): Promise<TrackResult> {
-  const result: TrackResult = { applied: 0, duplicates: 0, unknown: 0, statusChanges: 0, suppressed: 0 };
+  const [outcome] = await trackBatches(deps, [{ batchId, events: batch }]);
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.result;
+}
 
-  const unique = new Map<string, MailEvent>();
-  for (const event of batch) {
-    if (unique.has(event.eventId)) result.duplicates += 1;
-    else unique.set(event.eventId, event);
+/**
+ * The fold (docs/events.md): applies the batches of normalised events a tracker invocation read (one
+ * per lake object) to messages, counters and suppression lists, folding every batch's events of one
+ * message into one status write. Duplicates are dropped by event id, each claimed by one batch; each
+ * event's message is found by Mailroom's id, else the provider's; the status only moves up the
+ * precedence; counters get one write per tenant-hour and batch; hard bounces, complaints and global
+ * unsubscribes are suppressed. Unknown messages are skipped and counted, never errors.
+ *
+ * Answers each batch's outcome, in order. A batch fails when a store fails on any write that holds one
+ * of its events (such a write may hold other batches' events too: they fail with it), and its counters
+ * and suppressions are then not written; a failed batch is retried whole, and re-applying what it had
+ * applied changes nothing (its claims are its own, its counters carry its marker, timeline entries are
+ * keyed by event id, statuses only move up). Batches with the same id are one batch.
+ */
+export async function trackBatches(deps: TrackDeps, batches: readonly TrackBatch[]): Promise<TrackOutcome[]> {
+  const states = new Map<string, BatchState>();
+  for (const { batchId, events } of batches) {
+    let state = states.get(batchId);
+    if (!state) {
+      state = { batchId, events: [], held: [], result: emptyResult() };
+      states.set(batchId, state);
+    }
+    const ids = new Set(state.events.map((e) => e.eventId));
+    for (const event of events) {
+      if (ids.has(event.eventId)) state.result.duplicates += 1;
+      else {
+        ids.add(event.eventId);
+        state.events.push(event);
+      }
+    }
   }
+  const all = [...states.values()];
+  try {
+    await fold(deps, all);
+  } catch (error) {
+    // A read every batch needed (their messages) failed: all are tried again.
+    for (const state of all) state.error ??= error;
+  }
+  return batches.map(({ batchId }) => {
+    const state = states.get(batchId)!;
+    return state.error === undefined ? { ok: true, result: state.result } : { ok: false, error: state.error };
+  });
+}
 
-  const found = new Map<MailEvent, MessageRecord>();
-  const events = [...unique.values()];
+async function fold(deps: TrackDeps, states: BatchState[]): Promise<void> {
+  const fail = (error: unknown, of: Iterable<BatchState>) => {
+    for (const state of of) state.error ??= error;
+  };
+  const live = () => states.filter((s) => s.error === undefined);
+
+  // Every batch's messages in one read (by Mailroom's id), the rest by the provider's id.
   const lookup = messageLookup(
     deps.messages,
-    await deps.messages.getMany(events.flatMap((e) => (e.messageId ? [e.messageId] : []))),
+    await deps.messages.getMany(
+      states.flatMap((s) => s.events.flatMap((e) => (e.messageId ? [e.messageId] : []))),
+    ),
   );
-  const messages = await mapConcurrently(events, MESSAGE_CONCURRENCY, lookup);
-  events.forEach((event, i) => {
-    const message = messages[i];
-    if (message) found.set(event, message);
-    else result.unknown += 1;
-  });
-
-  const held = await deps.seen.claim(
-    [...found.keys()].map((e) => e.eventId),
-    batchId,
-  );
-  // Apply in the order things happened: the timeline reads naturally, and fewer writes lose the race.
-  const mine = [...found.entries()]
-    .filter(([event]) => held.has(event.eventId))
-    .sort(([a], [b]) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  result.duplicates += found.size - mine.length;
-
-  // One run of events per message, in time order, against one record (whose status `apply` keeps current);
-  // runs of different messages go at once.
-  const runs = new Map<string, { message: MessageRecord; events: MailEvent[] }>();
-  for (const [event, message] of mine) {
-    const run = runs.get(message.id);
-    if (run) run.events.push(event);
-    else runs.set(message.id, { message, events: [event] });
-  }
-  await mapConcurrently([...runs.values()], MESSAGE_CONCURRENCY, async ({ message, events: run }) => {
-    for (const event of run) {
-      if (await apply(deps.messages, event, message)) result.statusChanges += 1;
-      result.applied += 1;
+  const pairs = states.flatMap((batch) => batch.events.map((event) => ({ batch, event })));
+  const messages = await mapConcurrently(pairs, CONCURRENCY, async ({ batch, event }) => {
+    try {
+      return await lookup(event);
+    } catch (error) {
+      fail(error, [batch]);
+      return undefined;
     }
   });
+  // In the batches' order, whatever order the lookups ended in: ties in time keep it below.
+  const found: Found[] = [];
+  pairs.forEach(({ batch, event }, i) => {
+    const message = messages[i];
+    if (message) found.push({ batch, event, message });
+    else if (batch.error === undefined) batch.result.unknown += 1;
+  });
 
-  const counts = new Map<string, CounterDelta>();
-  const suppress = new Map<string, { tenantId: string; email: string; reason: string }>();
-  for (const [event, message] of mine) {
-    count(counts, message.tenantId, event);
-    const reason = suppressionReason(event);
-    if (reason && event.recipient) {
-      suppress.set(`${message.tenantId}#${event.recipient}`, {
+  // Each batch claims its own events (an event in two batches goes to one); a batch's claim failing fails it.
+  await Promise.all(
+    live().map(async (batch) => {
+      const mine = found.filter((f) => f.batch === batch);
+      try {
+        const held = await deps.seen.claim(
+          mine.map((f) => f.event.eventId),
+          batch.batchId,
+        );
+        batch.held = mine.filter((f) => held.has(f.event.eventId));
+        batch.result.duplicates += mine.length - batch.held.length;
+      } catch (error) {
+        fail(error, [batch]);
+      }
+    }),
+  );
+
+  // One run per message over all the batches, in the order things happened.
+  const runs = new Map<string, Found[]>();
+  for (const batch of live()) {
+    for (const f of batch.held) {
+      const run = runs.get(f.message.id);
+      if (run) run.push(f);
+      else runs.set(f.message.id, [f]);
+    }
+  }
+  for (const run of runs.values())
+    run.sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : 0));
+
+  // Every entry first, in shared timeline writes; then each message's status moves at most once, to the
+  // highest its run reaches. Entries before statuses: the status never shows what the timeline lacks.
+  const unwritten = await append(deps.messages, [...runs.values()].flat(), fail);
+  const moves = [...runs.values()].flatMap((run) => {
+    const target = statusTarget(run);
+    return target ? [{ run, target }] : [];
+  });
+  await mapConcurrently(moves, CONCURRENCY, async ({ run, target }) => {
+    // A run whose status write failed, or could not be made, fails every batch with an event in it:
+    // had the status moved, any of them might have moved it.
+    const batches = run.map((f) => f.batch);
+    if (unwritten.has(target)) return fail(unwritten.get(target), batches);
+    try {
+      if (await move(deps.messages, target)) target.batch.result.statusChanges += 1;
+    } catch (error) {
+      fail(error, batches);
+    }
+  });
+  for (const batch of live()) batch.result.applied = batch.held.length;
+
+  await Promise.all(
+    live().map(async (batch) => {
+      const counts = new Map<string, CounterDelta>();
+      for (const { event, message } of batch.held) count(counts, message.tenantId, event);
+      try {
+        await deps.counters.add(batch.batchId, [...counts.values()]);
+      } catch (error) {
+        fail(error, [batch]);
+      }
+    }),
+  );
+
+  const suppress = new Map<
+    string,
+    { tenantId: string; email: string; reason: string; batches: Set<BatchState> }
+  >();
+  for (const batch of live()) {
+    for (const { event, message } of batch.held) {
+      const reason = suppressionReason(event);
+      if (!reason || !event.recipient) continue;
+      const key = `${message.tenantId}#${event.recipient}`;
+      const entry = suppress.get(key) ?? {
         tenantId: message.tenantId,
         email: event.recipient,
         reason,
-      });
+        batches: new Set(),
+      };
+      entry.batches.add(batch);
+      suppress.set(key, entry);
     }
   }
-
-  await deps.counters.add(batchId, [...counts.values()]);
-  for (const { tenantId, email, reason } of suppress.values()) {
-    await deps.suppressions.suppress(tenantId, email, reason);
+  for (const { tenantId, email, reason, batches } of suppress.values()) {
+    try {
+      await deps.suppressions.suppress(tenantId, email, reason);
+      for (const batch of batches) batch.result.suppressed += 1;
+    } catch (error) {
+      fail(error, batches);
+    }
   }
-  result.suppressed = suppress.size;
-  return result;
 }
+
+/**
+ * Writes timeline entries in groups, a failed group failing the batches whose entries it held; answers
+ * the entries not written, with their error.
+ */
+async function append(
+  messages: MessageStore,
+  entries: readonly Found[],
+  fail: (error: unknown, of: Iterable<BatchState>) => void,
+): Promise<Map<Found, unknown>> {
+  const unwritten = new Map<Found, unknown>();
+  const groups: Found[][] = [];
+  for (let i = 0; i < entries.length; i += APPEND_GROUP) groups.push(entries.slice(i, i + APPEND_GROUP));
+  await mapConcurrently(groups, CONCURRENCY, async (group) => {
+    try {
+      await messages.appendEvents(
+        group.map((f) => ({ messageId: f.message.id, event: timelineEntry(f.event) })),
+      );
+    } catch (error) {
+      for (const f of group) unwritten.set(f, error);
+      fail(
+        error,
+        group.map((f) => f.batch),
+      );
+    }
+  });
+  return unwritten;
+}
+
+/**
+ * The event of a message's run (in time order) that sets its status: the first to reach the run's
+ * highest rank, if that outranks the message's status now. Later events of that rank would not move it
+ * (only a strictly higher rank does), earlier lower ones would be overtaken within the run.
+ */
+function statusTarget(run: readonly Found[]): Found | undefined {
+  let best: { found: Found; status: MessageStatus } | undefined;
+  for (const found of run) {
+    const status = statusOfEvent(found.event.type);
+    if (status && (best === undefined || supersedes(status, best.status))) best = { found, status };
+  }
+  return best && supersedes(best.status, best.found.message.status) ? best.found : undefined;
+}
+
+const emptyResult = (): TrackResult => ({
+  applied: 0,
+  duplicates: 0,
+  unknown: 0,
+  statusChanges: 0,
+  suppressed: 0,
+});
 
 /**
  * By Mailroom's id, else by the provider's; remembered for the batch (many events share a message).
@@ -155,31 +335,21 @@ function messageLookup(messages: MessageStore, byId: Map<string, MessageRecord>)
 }
 
 /**
- * Appends the event to the message's timeline, moving the status when the event's outranks it. The
- * write's condition is the precedence itself, so a racing tracker cannot step the status back; the
- * remembered record is updated so later events of the batch compare against the new status.
+ * Moves the status to the event's (its entry written already) in one write whose condition is the
+ * precedence itself, so a racing tracker cannot step the status back; false (nothing written) when the
+ * status is already as high.
  */
-async function apply(messages: MessageStore, event: MailEvent, message: MessageRecord): Promise<boolean> {
-  const timeline = {
-    type: event.type,
+async function move(messages: MessageStore, { event, message }: Found): Promise<boolean> {
+  const status = statusOfEvent(event.type)!;
+  return messages.advanceStatus(message.id, message.tenantId, {
+    status,
     at: event.at,
-    provider: event.provider,
-    data: timelineData(event),
-  };
-  const status = statusOfEvent(event.type);
-  if (status && supersedes(status, message.status)) {
-    const moved = await messages.transition(message.id, message.tenantId, {
-      status,
-      event: timeline,
-      onlyFrom: replaceableBy(status),
-    });
-    if (moved) {
-      message.status = status;
-      return true;
-    }
-  }
-  await messages.appendEvent(message.id, timeline);
-  return false;
+    onlyFrom: replaceableBy(status),
+  });
+}
+
+function timelineEntry(event: MailEvent): MessageEvent {
+  return { type: event.type, at: event.at, provider: event.provider, data: timelineData(event) };
 }
 
 function timelineData(event: MailEvent): Record<string, unknown> {

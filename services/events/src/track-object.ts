@@ -6,7 +6,7 @@ import { LakeObjectUnreadableError, type LakeObjectRef, type LakeObjects } from 
 import type { MailEvent, Normalized } from './normalize/mail-event';
 import { normalizeSendGrid } from './normalize/sendgrid';
 import { normalizeSes } from './normalize/ses';
-import { trackEvents, type TrackDeps, type TrackResult } from './track-events';
+import { trackBatches, type TrackDeps, type TrackResult } from './track-events';
 
 export interface TrackObjectDeps extends TrackDeps {
   lake: LakeObjects;
@@ -37,17 +37,64 @@ const NORMALIZERS: Record<string, (raw: unknown) => Normalized> = {
 // zlib's codes for input that is not gzip or ends early (https://nodejs.org/api/zlib.html).
 const ZLIB_DATA_ERRORS = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_NEED_DICT']);
 
+/** A lake object read: its events and what its lines were, or why it was not read. */
+type ReadResult =
+  | { outcome: 'missing' }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'read'; lines: number; unparseable: number; ignored: number; events: MailEvent[] };
+
 /**
- * One lake object into statuses (docs/events.md, "The tracker"): streams it, gunzips it, reads it line by
- * line (each line one provider event, NDJSON), normalises each line by the provider its key names, and
- * folds the events with `trackEvents` under the batch id `<bucket>/<key>`.
+ * One lake object into statuses (docs/events.md, "The tracker"): `trackLakeObjects` with that object
+ * alone; throws when it cannot be read or a store fails.
+ */
+export async function trackLakeObject(ref: LakeObjectRef, deps: TrackObjectDeps): Promise<TrackObjectResult> {
+  const [outcome] = await trackLakeObjects([ref], deps);
+  if (outcome!.status === 'rejected') throw outcome!.reason;
+  return outcome!.value;
+}
+
+/**
+ * The lake objects of one tracker invocation into statuses (docs/events.md, "The tracker"): reads each
+ * (at once), then folds all their events together with `trackBatches`, each object a batch named
+ * `<bucket>/<key>`, so that a message's events spread over the objects cost it one status write.
+ * Answers each object's outcome in order: rejected when it could not be read, or when a write that held
+ * one of its events failed (it is then tracked again whole).
+ */
+export async function trackLakeObjects(
+  refs: readonly LakeObjectRef[],
+  deps: TrackObjectDeps,
+): Promise<PromiseSettledResult<TrackObjectResult>[]> {
+  const reads = await Promise.allSettled(refs.map((ref) => readLakeObject(ref, deps)));
+  const batches = reads.flatMap((read, i) =>
+    read.status === 'fulfilled' && read.value.outcome === 'read'
+      ? [{ batchId: `${refs[i]!.bucket}/${refs[i]!.key}`, events: read.value.events }]
+      : [],
+  );
+  const outcomes = await trackBatches(deps, batches);
+  const tracked = new Map(batches.map((b, i) => [b.batchId, outcomes[i]!]));
+  return reads.map((read, i): PromiseSettledResult<TrackObjectResult> => {
+    if (read.status === 'rejected') return read;
+    if (read.value.outcome !== 'read') return { status: 'fulfilled', value: read.value };
+    const { events, ...lines } = read.value;
+    const outcome = tracked.get(`${refs[i]!.bucket}/${refs[i]!.key}`)!;
+    if (!outcome.ok) return { status: 'rejected', reason: outcome.error };
+    return {
+      status: 'fulfilled',
+      value: { ...lines, outcome: 'tracked', events: events.length, track: outcome.result },
+    };
+  });
+}
+
+/**
+ * Streams one lake object, gunzips it, reads it line by line (each line one provider event, NDJSON)
+ * and normalises each line by the provider its key names.
  *
  * Poison policy: a line that is not JSON is counted, logged and skipped (the rest of the object is good,
  * and the line stays in the lake); an object that is not gzip, or whose stream breaks, throws, so its
  * tracker record fails and the queue's redrive parks it in the DLQ after the last receive. An object that
  * no longer exists is skipped; one outside the provider prefixes is skipped too.
  */
-export async function trackLakeObject(ref: LakeObjectRef, deps: TrackObjectDeps): Promise<TrackObjectResult> {
+async function readLakeObject(ref: LakeObjectRef, deps: TrackObjectDeps): Promise<ReadResult> {
   const where = { bucket: ref.bucket, key: ref.key };
   const prefix = Object.keys(NORMALIZERS).find((p) => ref.key.startsWith(p));
   if (prefix === undefined) {
@@ -94,15 +141,7 @@ export async function trackLakeObject(ref: LakeObjectRef, deps: TrackObjectDeps)
       lines: unparseable.slice(0, 20),
     });
   }
-  const track = await trackEvents(deps, `${ref.bucket}/${ref.key}`, events);
-  return {
-    outcome: 'tracked',
-    lines: count,
-    unparseable: unparseable.length,
-    ignored,
-    events: events.length,
-    track,
-  };
+  return { outcome: 'read', lines: count, unparseable: unparseable.length, ignored, events };
 }
 
 /** The gunzipped stream; an error on either side ends the iteration with that error. */

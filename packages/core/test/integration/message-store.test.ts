@@ -176,6 +176,63 @@ describe.each<[string, () => Backend]>([
     expect(events.map((e) => e.type).sort()).toEqual(['delivered', 'note', 'note', 'opened', 'queued']);
   });
 
+  it('appends many messages’ events at once, past one batch’s worth, keeping a repeated event once', async () => {
+    const messages = Array.from({ length: 3 }, () => newMessage());
+    for (const m of messages) await store.create(m);
+    const at = '2026-01-01T00:00:00.000Z';
+    const entries = messages.flatMap((m, i) =>
+      Array.from({ length: 12 }, (_, n) => ({
+        messageId: m.id,
+        event: { type: 'opened', at, provider: 'sendgrid', data: { eventId: `open-${i}-${n}` } },
+      })),
+    );
+    const first = messages[0]!.id;
+    // The same provider event twice in one call (a key BatchWriteItem must not see twice), the later wins.
+    const repeated = { type: 'clicked', at, provider: 'sendgrid', data: { eventId: 'click-1' } };
+    await store.appendEvents([
+      ...entries,
+      { messageId: first, event: { ...repeated, data: { ...repeated.data, url: 'old' } } },
+      { messageId: first, event: repeated },
+    ]);
+    // Written again (a redelivered object): nothing repeats.
+    await store.appendEvents(entries.slice(0, 5));
+    const timelines = await Promise.all(messages.map((m) => store.getWithEvents(m.id)));
+    expect(timelines.map((t) => t!.events.filter((e) => e.type === 'opened').length)).toEqual([12, 12, 12]);
+    expect(timelines[0]!.events.filter((e) => e.type === 'clicked')).toEqual([repeated]);
+    expect(timelines.map((t) => t!.message.status)).toEqual(['queued', 'queued', 'queued']);
+    await expect(store.appendEvents([])).resolves.toBeUndefined();
+  });
+
+  it('advances a status without a timeline event, only from the statuses it is told', async () => {
+    const message = newMessage();
+    await store.create(message);
+    await store.transition(message.id, 'acme', {
+      status: 'sent',
+      provider: 'ses',
+      providerMessageId: `pm-${message.id}`,
+      event: { type: 'sent', provider: 'ses', data: {} },
+    });
+    const at = '2026-01-01T00:00:05.000Z';
+    await expect(
+      store.advanceStatus(message.id, 'acme', { status: 'delivered', at, onlyFrom: ['sent', 'deferred'] }),
+    ).resolves.toBe(true);
+    await expect(
+      store.advanceStatus(message.id, 'acme', { status: 'deferred', at, onlyFrom: ['sent'] }),
+    ).resolves.toBe(false);
+    const found = await store.getWithEvents(message.id);
+    expect(found!.message).toMatchObject({ status: 'delivered', updatedAt: at });
+    expect(found!.events.map((e) => e.type)).toEqual(['queued', 'sent']);
+    // Still found by the provider's id, and listed under its new status.
+    await expect(store.findByProviderMessageId('ses', `pm-${message.id}`)).resolves.toMatchObject({
+      status: 'delivered',
+    });
+    const listed = await store.list('acme', { status: 'delivered' }, { limit: 100 });
+    expect(listed.items.map((m) => m.id)).toContain(message.id);
+    await expect(
+      store.advanceStatus(newId(), 'acme', { status: 'delivered', at, onlyFrom: ['sent'] }),
+    ).rejects.toThrow();
+  });
+
   it('refuses to move a message that does not exist', async () => {
     await expect(
       store.transition(newId(), 'acme', {

@@ -341,7 +341,10 @@ describe('status webhooks and the event round trip in the local cloud', () => {
         60_000,
       );
       expect(told(delivered)).toEqual(expect.arrayContaining(['sending', 'sent', 'delivered']));
-      expect(told(complained)).toEqual(expect.arrayContaining(['delivered', 'complained']));
+      // The tracker moves a status once per invocation, to the highest it reached (docs/events.md,
+      // "Intermediate statuses"): a delivery and a complaint tracked together tell `complained` alone;
+      // the timeline has both (above).
+      expect(told(complained)).toEqual(expect.arrayContaining(['sent', 'complained']));
     });
   });
 });

@@ -110,6 +110,54 @@ describe('track function (fauxqs S3 + SQS, DynamoDB Local)', () => {
     expect(await messages.getWithEvents('it-ses')).toEqual(sesBefore);
   });
 
+  it('folds a batch’s records together and reports only those a failed write held, which then complete once', async () => {
+    await sent('it-fold-1', 'sendgrid');
+    await sent('it-fold-2', 'sendgrid');
+    const [processed, , delivered] = sendGridEvents('it-fold-1', 'fold');
+    const opened = sendGridEvents('it-fold-2', 'fold').find((e) => e.event === 'open')!;
+    expect([processed!.event, delivered!.event]).toEqual(['processed', 'delivered']);
+    const keys = ['fold a', 'fold b', 'fold c'].map((name) => lakeKey('sendgrid', name));
+    await putObject(keys[0]!, gzipNdjson([processed]));
+    await putObject(keys[1]!, gzipNdjson([delivered]));
+    await putObject(keys[2]!, gzipNdjson([opened]));
+    const event = sqsEvent(...keys.map((key) => s3Notification(bucket, key)));
+
+    // The three entries go in one BatchWriteItem first; then it-fold-1's status moves (b's delivered) in
+    // an UpdateItem, throttled on every attempt while the handler runs.
+    cloud.setFaults('dynamodb.UpdateItem.throttle=1');
+    const { batchItemFailures } = await handler(event, lambdaContext('track')).finally(() =>
+      cloud.setFaults(''),
+    );
+    // a and b each have an event of it-fold-1; c's open moved no status.
+    expect(batchItemFailures).toEqual([
+      { itemIdentifier: event.Records[0]!.messageId },
+      { itemIdentifier: event.Records[1]!.messageId },
+    ]);
+    const types = async (id: string) => (await messages.getWithEvents(id))!.events.map((e) => e.type);
+    expect((await messages.get('it-fold-1'))!.status).toBe('sent');
+    expect(await types('it-fold-1')).toEqual(['processed', 'delivered', 'queued', 'sent']);
+    const counters = new DynamoCounters(doc, table);
+    const counted = await counters.get('acme', '2017-12-15T00');
+
+    // a and b come back; the table has recovered.
+    const again = sqsEvent(s3Notification(bucket, keys[0]!), s3Notification(bucket, keys[1]!));
+    await expect(handler(again, lambdaContext('track'))).resolves.toEqual({ batchItemFailures: [] });
+    expect((await messages.get('it-fold-1'))!.status).toBe('delivered');
+    expect(await types('it-fold-1')).toEqual(['processed', 'delivered', 'queued', 'sent']);
+    expect(await types('it-fold-2')).toEqual(['opened', 'queued', 'sent']);
+    // c was counted the first time, a and b only now: one each.
+    const after = await counters.get('acme', '2017-12-15T00');
+    expect({
+      sent: after.sent! - (counted.sent ?? 0),
+      delivered: after.delivered! - (counted.delivered ?? 0),
+      opened: after.opened! - (counted.opened ?? 0),
+    }).toEqual({ sent: 1, delivered: 1, opened: 0 });
+    // Once more, all three (a redelivered batch): nothing changes.
+    await expect(handler(event, lambdaContext('track'))).resolves.toEqual({ batchItemFailures: [] });
+    expect(await counters.get('acme', '2017-12-15T00')).toEqual(after);
+    expect(await types('it-fold-1')).toEqual(['processed', 'delivered', 'queued', 'sent']);
+  });
+
   it('consumes the notification of an object deleted since', async () => {
     const key = lakeKey('ses', 'deleted');
     await putObject(key, gzipNdjson([sesEvent('send', 'nobody')]));

@@ -220,6 +220,50 @@ describe('track handler', () => {
     expect(await status('m6')).toBe('delivered');
   });
 
+  it('folds every record’s objects together, and reports the records whose events a failed write held', async () => {
+    const { deps, lake, sent, status } = setup();
+    await sent('m1');
+    await sent('m2');
+    // m1's processed, deferred and delivered spread over two objects (two records); m2's in a third.
+    const [processed, deferred, delivered] = sendGridEvents('m1');
+    const keys = ['spread-a', 'spread-b', 'other'].map((name) => lakeKey('sendgrid', name));
+    lake.put(BUCKET, keys[0]!, gzipNdjson([processed]));
+    lake.put(BUCKET, keys[1]!, gzipNdjson([deferred, delivered]));
+    lake.put(BUCKET, keys[2]!, gzipNdjson(sendGridEvents('m2').slice(0, 3)));
+    const event = sqsEvent(...keys.map((key) => s3Notification(BUCKET, key)));
+    const handler = trackHandler(async () => deps);
+    const advance = deps.messages.advanceStatus.bind(deps.messages);
+    const writes = jest
+      .spyOn(deps.messages, 'advanceStatus')
+      .mockImplementation(async (id, ...rest) =>
+        id === 'm1' ? Promise.reject(new Error('throttled')) : advance(id, ...rest),
+      );
+
+    await expect(handler(event, {} as never)).resolves.toEqual({
+      batchItemFailures: [
+        { itemIdentifier: event.Records[0]!.messageId },
+        { itemIdentifier: event.Records[1]!.messageId },
+      ],
+    });
+    // One status write per message for the whole invocation, though m1's events came in two objects.
+    expect(writes.mock.calls.map(([id]) => id)).toEqual(['m1', 'm2']);
+    expect([await status('m1'), await status('m2')]).toEqual(['sent', 'delivered']);
+
+    // The two failed records come back once the table has recovered: m1 completes, nothing counts twice.
+    writes.mockRestore();
+    const again = sqsEvent(s3Notification(BUCKET, keys[0]!), s3Notification(BUCKET, keys[1]!));
+    await expect(handler(again, {} as never)).resolves.toEqual({ batchItemFailures: [] });
+    expect(await status('m1')).toBe('delivered');
+    expect((await deps.messages.getWithEvents('m1'))!.events.map((e) => e.type)).toEqual([
+      'processed',
+      'deferred',
+      'delivered',
+      'queued',
+      'sent',
+    ]);
+    expect(await deps.counters.get('acme', '2017-12-15T00')).toEqual({ sent: 2, delivered: 2 });
+  });
+
   it('reports every record when its deps cannot be built, so all come back', async () => {
     const handler = trackHandler(async () => {
       throw new Error('no config');

@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -23,6 +24,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  type TimelineEntry,
   timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
@@ -49,6 +51,11 @@ const unsentShard = (id: string) => {
 };
 const isUnsent = (status: MessageStatus) => (UNSENT_STATUSES as readonly string[]).includes(status);
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+/** BatchWriteItem takes at most 25 puts. */
+const BATCH_WRITE_MAX = 25;
+/** Rounds of BatchWriteItem for items it left unprocessed (with backoff) before appendEvents fails. */
+const MAX_WRITE_ROUNDS = 5;
+
 /** A single write's condition failed, or one of a transaction's. */
 const conditionFailed = (err: unknown) =>
   isConditionFailure(err) || (cancellationCodes(err) ?? []).includes('ConditionalCheckFailed');
@@ -267,13 +274,8 @@ export class DynamoMessageStore implements MessageStore {
     return { message: toRecord(head), events };
   }
 
-  async transition(
-    id: string,
-    tenantId: string,
-    change: Transition,
-    alongside: JoinedWrite[] = [],
-  ): Promise<boolean> {
-    const at = change.event.at ?? this.now().toISOString();
+  /** The update of a message's head that moves its status (transition, advanceStatus). */
+  private statusUpdate(id: string, tenantId: string, change: Omit<Transition, 'event'>, at: string) {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
       ':status': change.status,
@@ -319,23 +321,31 @@ export class DynamoMessageStore implements MessageStore {
       });
       condition += ` AND #status IN (${from.join(', ')})`;
     }
+    return {
+      TableName: this.tableName,
+      Key: messageKey(id),
+      UpdateExpression: `SET ${sets.join(', ')}${remove}${add}`,
+      ConditionExpression: condition,
+      // Tells "not in onlyFrom" (an item comes back) from "no such message" (none does).
+      ...(change.onlyFrom && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  async transition(
+    id: string,
+    tenantId: string,
+    change: Transition,
+    alongside: JoinedWrite[] = [],
+  ): Promise<boolean> {
+    const at = change.event.at ?? this.now().toISOString();
     const own = 2; // the message update and its event come first
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: messageKey(id),
-                UpdateExpression: `SET ${sets.join(', ')}${remove}${add}`,
-                ConditionExpression: condition,
-                // Tells "not in onlyFrom" (an item comes back) from "no such message" (none does).
-                ...(change.onlyFrom && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
+            { Update: this.statusUpdate(id, tenantId, change, at) },
             {
               Put: {
                 TableName: this.tableName,
@@ -353,6 +363,20 @@ export class DynamoMessageStore implements MessageStore {
       throw err;
     }
     return true;
+  }
+
+  async advanceStatus(
+    id: string,
+    tenantId: string,
+    { status, at, onlyFrom }: { status: MessageStatus; at: string; onlyFrom: readonly MessageStatus[] },
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand(this.statusUpdate(id, tenantId, { status, onlyFrom }, at)));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err) && (err as { Item?: unknown }).Item !== undefined) return false;
+      throw err;
+    }
   }
 
   async listUnsent({
@@ -405,6 +429,31 @@ export class DynamoMessageStore implements MessageStore {
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: this.eventItem(id, { ...event, at }) }),
     );
+  }
+
+  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    // One put per key: BatchWriteItem refuses a request that names a key twice (the later entry wins,
+    // as it would written one after the other).
+    const items = new Map<string, Record<string, unknown>>();
+    for (const { messageId, event } of entries) {
+      const item = this.eventItem(messageId, event);
+      items.set(`${item.pk}#${item.sk}`, item);
+    }
+    const puts = [...items.values()].map((Item) => ({ PutRequest: { Item } }));
+    for (let i = 0; i < puts.length; i += BATCH_WRITE_MAX) {
+      let pending: typeof puts | undefined = puts.slice(i, i + BATCH_WRITE_MAX);
+      // BatchWriteItem may leave items unprocessed under load: write those again, backing off, a few times.
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round === MAX_WRITE_ROUNDS) {
+          throw new Error(`BatchWriteItem left ${pending.length} timeline entries unprocessed`);
+        }
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const result: { UnprocessedItems?: Record<string, unknown[]> } = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+      }
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { newId } from '../../ids';
 import { isoTime, positionId, untilBound } from '../inbound/items';
 import type { InMemoryCounters } from '../counters/memory';
+import type { MessageStatus } from '../../schemas';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   type IdempotencyRecord,
@@ -11,6 +12,7 @@ import {
   type MessageRecord,
   type MessageStore,
   type NewMessage,
+  type TimelineEntry,
   timelineEntryId,
   type Transition,
   UNSENT_STATUSES,
@@ -137,8 +139,25 @@ export class InMemoryMessageStore implements MessageStore {
     return true;
   }
 
+  async advanceStatus(
+    id: string,
+    _tenantId: string,
+    { status, at, onlyFrom }: { status: MessageStatus; at: string; onlyFrom: readonly MessageStatus[] },
+  ): Promise<boolean> {
+    const found = this.messages.get(id);
+    if (!found) throw new Error(`no message ${id}`);
+    if (!onlyFrom.includes(found.status)) return false;
+    found.status = status;
+    found.updatedAt = at;
+    return true;
+  }
+
   async appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void> {
     this.addEvent(id, { ...event, at: event.at ?? this.now().toISOString() });
+  }
+
+  async appendEvents(entries: readonly TimelineEntry[]): Promise<void> {
+    for (const { messageId, event } of entries) this.addEvent(messageId, event);
   }
 
   async listUnsent({

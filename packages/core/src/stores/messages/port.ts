@@ -12,6 +12,12 @@ export interface MessageEvent {
   data: Record<string, unknown>;
 }
 
+/** A timeline entry of one message, for writes that cover many messages (MessageStore.appendEvents). */
+export interface TimelineEntry {
+  messageId: string;
+  event: MessageEvent;
+}
+
 /** What follows an entry's time in its key: `E#<eventId>` for a provider event, else a new id. */
 export const timelineEntryId = (event: MessageEvent, fresh: () => string): string =>
   typeof event.data.eventId === 'string' ? `E#${event.data.eventId}` : fresh();
@@ -99,7 +105,7 @@ export type JoinedWrite = unknown;
 
 /**
  * Messages, their recipients and timelines. Every status change appends its timeline event in the same
- * atomic write, so the two never disagree. Implementations: DynamoMessageStore (`@mailroom/core/aws`),
+ * atomic write, so the two never disagree; `advanceStatus` alone leaves the event to a write made before. Implementations: DynamoMessageStore (`@mailroom/core/aws`),
  * InMemoryMessageStore (`@mailroom/core/testing`), with the same behaviour.
  */
 export interface MessageStore {
@@ -135,8 +141,26 @@ export interface MessageStore {
    * does not exist.
    */
   transition(id: string, tenantId: string, change: Transition, alongside?: JoinedWrite[]): Promise<boolean>;
+  /**
+   * Moves a message to `status` (`at` its new `updatedAt`) without writing a timeline event: for a caller
+   * that has written the event's entry already (appendEvents), so that the status never shows what the
+   * timeline lacks, at the price of two writes where `transition` makes one atomic write (the tracker,
+   * docs/events.md). Returns false, having written nothing, when the message is not in one of
+   * `onlyFrom`; throws when it does not exist.
+   */
+  advanceStatus(
+    id: string,
+    tenantId: string,
+    change: { status: MessageStatus; at: string; onlyFrom: readonly MessageStatus[] },
+  ): Promise<boolean>;
   /** Adds a timeline event without changing the status (a provider event already there is replaced). */
   appendEvent(id: string, event: Omit<MessageEvent, 'at'> & { at?: string }): Promise<void>;
+  /**
+   * Adds timeline events of any messages without changing their statuses, in as few writes as the store
+   * allows (DynamoDB: one BatchWriteItem per 25 entries). Not atomic across entries: when it throws, some
+   * may have been written, and writing them again is harmless (a provider event is replaced).
+   */
+  appendEvents(entries: readonly TimelineEntry[]): Promise<void>;
   /**
    * Every tenant's `queued` and `sending` mail created before `createdBefore` (ISO), oldest first, at
    * most `limit`: what the sweeper looks at so that no mail stays unsent without anyone noticing.
