@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { ProviderNoMessageIdError, ProviderRejectedError, providerRuleDetails } from '@mailroom/core';
 import { Client } from '@sendgrid/client';
+import type { ClientRequest } from '@sendgrid/client/src/request';
 import { MailService } from '@sendgrid/mail';
+import { jsonWithFiles } from './json-bytes';
 import {
   MESSAGE_ID_TAG,
   TENANT_ID_TAG,
@@ -47,15 +50,47 @@ function personalizations(mail: OutgoingMail) {
 }
 
 /** `disposition` and `content_id` keep cid: images working. The helper library passes attachment objects
- * through as given (it does not rename `contentId`), so they are written in the API's own snake case. */
-const attachment = (a: OutgoingAttachment) => ({
+ * through as given (it does not rename `contentId`), so they are written in the API's own snake case.
+ * `content` is the file's placeholder: its base64 is written into the request body (FilesClient). */
+const attachment = (a: OutgoingAttachment, placeholder: string) => ({
   filename: a.filename,
   type: a.contentType,
-  // A view of the bytes, not a copy of them (Buffer.from(uint8Array) copies): attachments run to 29 MB.
-  content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength).toString('base64'),
+  content: placeholder,
   disposition: a.disposition ?? 'attachment',
   ...(a.contentId !== undefined && { content_id: a.contentId }),
 });
+
+/**
+ * The mail service's client, writing each attachment's base64 straight into the request body
+ * (json-bytes.ts) instead of a base64 string per file and the body's JSON string: attachments run to
+ * 29 MB, and those two copies came on top of the file and the bytes sent. The body goes in after the
+ * client's own merge of the request, which copies an object body key by key (a Buffer would come out as
+ * an object of numbered keys); axios sends a Buffer as it is. `files`: the attachments of the sends in
+ * flight, by placeholder.
+ */
+class FilesClient extends Client {
+  constructor(private readonly files: ReadonlyMap<string, Uint8Array>) {
+    super();
+  }
+
+  override createRequest(data: ClientRequest): ClientRequest {
+    const { body, ...rest } = data;
+    const request = super.createRequest(rest) as ClientRequest & { data?: unknown };
+    if (body !== undefined) request.data = jsonWithFiles(body, this.filesOf(body));
+    return request;
+  }
+
+  /** The files whose placeholders this body carries (others belong to other sends). */
+  private filesOf(body: object): Map<string, Uint8Array> {
+    const { attachments } = body as { attachments?: { content?: unknown }[] };
+    const own = new Map<string, Uint8Array>();
+    for (const { content } of attachments ?? []) {
+      const bytes = typeof content === 'string' ? this.files.get(content) : undefined;
+      if (bytes) own.set(content as string, bytes);
+    }
+    return own;
+  }
+}
 
 /**
  * SendGrid v3 `mail/send` through @sendgrid/mail. One MailService per API key: the package's
@@ -64,6 +99,8 @@ const attachment = (a: OutgoingAttachment) => ({
 export class SendGridProvider implements MailProvider {
   readonly name = 'sendgrid' as const;
   private readonly services = new Map<string, MailService>();
+  /** The attachments of the sends in flight, by placeholder (FilesClient). */
+  private readonly files = new Map<string, Uint8Array>();
 
   /** `apiKey`: the platform's key, or how to get it (Parameter Store, adapters/platform-key.ts). */
   constructor(
@@ -79,7 +116,7 @@ export class SendGridProvider implements MailProvider {
     if (!service) {
       // The mail service's own client: setting the base URL on @sendgrid/client's singleton
       // would not reach it (docs/toolchain.md, "SendGrid").
-      const client = new Client();
+      const client = new FilesClient(this.files);
       client.setApiKey(apiKey);
       if (this.options.baseUrl) client.setDefaultRequest('baseUrl', this.options.baseUrl);
       service = new MailService();
@@ -112,20 +149,28 @@ export class SendGridProvider implements MailProvider {
     const categories = Object.entries(mail.tags).map(([name, value]) => `${name}:${value}`);
     const replyTo = once(new Set(), mail.replyTo); // reply_to_list must be unique, too
     const service = this.service(apiKey);
+    // Unguessable, so no text of the mail can stand in for a file.
+    const placeholders = mail.attachments.map((a) => {
+      const placeholder = `mailroom-file-${randomUUID()}`;
+      this.files.set(placeholder, a.content);
+      return placeholder;
+    });
     options.leaving?.();
-    const [response] = await service.send({
-      from: mail.from,
-      personalizations: personalizations(mail),
-      ...(replyTo.length && { replyToList: replyTo }),
-      subject: mail.subject,
-      ...(mail.text !== undefined && { text: mail.text }),
-      ...(mail.html !== undefined && { html: mail.html }),
-      headers: mail.headers,
-      // Events from the Event Webhook carry custom args back, which is how they find their message.
-      customArgs: { [MESSAGE_ID_TAG]: mail.messageId, [TENANT_ID_TAG]: mail.tenantId },
-      ...(categories.length && { categories }),
-      attachments: mail.attachments.map(attachment),
-    } as Parameters<MailService['send']>[0]);
+    const [response] = await service
+      .send({
+        from: mail.from,
+        personalizations: personalizations(mail),
+        ...(replyTo.length && { replyToList: replyTo }),
+        subject: mail.subject,
+        ...(mail.text !== undefined && { text: mail.text }),
+        ...(mail.html !== undefined && { html: mail.html }),
+        headers: mail.headers,
+        // Events from the Event Webhook carry custom args back, which is how they find their message.
+        customArgs: { [MESSAGE_ID_TAG]: mail.messageId, [TENANT_ID_TAG]: mail.tenantId },
+        ...(categories.length && { categories }),
+        attachments: mail.attachments.map((a, i) => attachment(a, placeholders[i]!)),
+      } as Parameters<MailService['send']>[0])
+      .finally(() => placeholders.forEach((placeholder) => this.files.delete(placeholder)));
     const header = response.headers['x-message-id'];
     const providerMessageId = Array.isArray(header) ? header[0] : header;
     if (!providerMessageId)
