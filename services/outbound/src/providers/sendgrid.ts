@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderNoMessageIdError, ProviderRejectedError, providerRuleDetails } from '@mailroom/core';
-import { Client } from '@sendgrid/client';
-import type { ClientRequest } from '@sendgrid/client/src/request';
-import { MailService } from '@sendgrid/mail';
-import { jsonWithFiles } from './json-bytes';
+// Types only: the library is loaded on the first SendGrid send (sendgrid-service.ts).
+import type { MailService } from '@sendgrid/mail';
 import {
   MESSAGE_ID_TAG,
   TENANT_ID_TAG,
@@ -51,7 +49,7 @@ function personalizations(mail: OutgoingMail) {
 
 /** `disposition` and `content_id` keep cid: images working. The helper library passes attachment objects
  * through as given (it does not rename `contentId`), so they are written in the API's own snake case.
- * `content` is the file's placeholder: its base64 is written into the request body (FilesClient). */
+ * `content` is the file's placeholder: its base64 is written into the request body (sendgrid-service.ts). */
 const attachment = (a: OutgoingAttachment, placeholder: string) => ({
   filename: a.filename,
   type: a.contentType,
@@ -61,45 +59,13 @@ const attachment = (a: OutgoingAttachment, placeholder: string) => ({
 });
 
 /**
- * The mail service's client, writing each attachment's base64 straight into the request body
- * (json-bytes.ts) instead of a base64 string per file and the body's JSON string: attachments run to
- * 29 MB, and those two copies came on top of the file and the bytes sent. The body goes in after the
- * client's own merge of the request, which copies an object body key by key (a Buffer would come out as
- * an object of numbered keys); axios sends a Buffer as it is. `files`: the attachments of the sends in
- * flight, by placeholder.
- */
-class FilesClient extends Client {
-  constructor(private readonly files: ReadonlyMap<string, Uint8Array>) {
-    super();
-  }
-
-  override createRequest(data: ClientRequest): ClientRequest {
-    const { body, ...rest } = data;
-    const request = super.createRequest(rest) as ClientRequest & { data?: unknown };
-    if (body !== undefined) request.data = jsonWithFiles(body, this.filesOf(body));
-    return request;
-  }
-
-  /** The files whose placeholders this body carries (others belong to other sends). */
-  private filesOf(body: object): Map<string, Uint8Array> {
-    const { attachments } = body as { attachments?: { content?: unknown }[] };
-    const own = new Map<string, Uint8Array>();
-    for (const { content } of attachments ?? []) {
-      const bytes = typeof content === 'string' ? this.files.get(content) : undefined;
-      if (bytes) own.set(content as string, bytes);
-    }
-    return own;
-  }
-}
-
-/**
  * SendGrid v3 `mail/send` through @sendgrid/mail. One MailService per API key: the package's
  * default export is a process-wide singleton, which would mix tenants' keys.
  */
 export class SendGridProvider implements MailProvider {
   readonly name = 'sendgrid' as const;
   private readonly services = new Map<string, MailService>();
-  /** The attachments of the sends in flight, by placeholder (FilesClient). */
+  /** The attachments of the sends in flight, by placeholder (sendgrid-service.ts). */
   private readonly files = new Map<string, Uint8Array>();
 
   /** `apiKey`: the platform's key, or how to get it (Parameter Store, adapters/platform-key.ts). */
@@ -111,21 +77,17 @@ export class SendGridProvider implements MailProvider {
     },
   ) {}
 
-  private service(apiKey: string): MailService {
-    let service = this.services.get(apiKey);
-    if (!service) {
-      // The mail service's own client: setting the base URL on @sendgrid/client's singleton
-      // would not reach it (docs/toolchain.md, "SendGrid").
-      const client = new FilesClient(this.files);
-      client.setApiKey(apiKey);
-      if (this.options.baseUrl) client.setDefaultRequest('baseUrl', this.options.baseUrl);
-      service = new MailService();
-      service.setClient(client);
-      service.setTimeout(this.options.timeoutMs ?? 10_000);
-      // Oldest first out: a rotated key's client is not used again.
-      if (this.services.size >= MAX_CLIENTS) this.services.delete(this.services.keys().next().value!);
-      this.services.set(apiKey, service);
-    }
+  private async service(apiKey: string): Promise<MailService> {
+    const known = this.services.get(apiKey);
+    if (known) return known;
+    // Loaded here, not at cold start: a container that only sends through SES never loads @sendgrid and
+    // axios (3 MB of the send function's resident memory after loading, 107 → 104 MB).
+    const { mailService } = await import('./sendgrid-service');
+    // Two first sends with one key at once each make one; the later replaces the earlier, both send.
+    const service = mailService(apiKey, this.options, this.files);
+    // Oldest first out: a rotated key's client is not used again.
+    if (this.services.size >= MAX_CLIENTS) this.services.delete(this.services.keys().next().value!);
+    this.services.set(apiKey, service);
     return service;
   }
 
@@ -148,7 +110,7 @@ export class SendGridProvider implements MailProvider {
     // Tags travel as categories; the rules above keep them within SendGrid's 10 of 255 characters.
     const categories = Object.entries(mail.tags).map(([name, value]) => `${name}:${value}`);
     const replyTo = once(new Set(), mail.replyTo); // reply_to_list must be unique, too
-    const service = this.service(apiKey);
+    const service = await this.service(apiKey);
     // Unguessable, so no text of the mail can stand in for a file.
     const placeholders = mail.attachments.map((a) => {
       const placeholder = `mailroom-file-${randomUUID()}`;

@@ -108,6 +108,14 @@ describe('SendGrid provider (the request it builds, against the SendGrid stand-i
     expect(inFlight(unreachable).size).toBe(0);
   });
 
+  it('sends both of two mails sent at once with one key on a fresh provider, and keeps one client', async () => {
+    const fresh = new SendGridProvider({ apiKey: 'SG.test', baseUrl: `http://127.0.0.1:${sendgrid.port}` });
+    const mails = [outgoing(), outgoing()];
+    await Promise.all(mails.map((mail) => fresh.send(mail)));
+    expect(mails.map((mail) => sent(mail.subject).length)).toEqual([1, 1]);
+    expect((fresh as unknown as { services: Map<string, unknown> }).services.size).toBe(1);
+  });
+
   it('sends a file through a view into a larger buffer as the bytes of the view only', async () => {
     const whole = randomBytes(4_096);
     const content = new Uint8Array(whole.buffer, whole.byteOffset + 100, 1_000);
