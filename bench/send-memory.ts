@@ -33,8 +33,9 @@ interface EsbuildApi {
 
 /**
  * The child as the send function is deployed: one esbuild bundle with serverless.common.yml's options
- * (cjs, node20, linked source maps, run with --enable-source-maps as serverless.yml sets), so its memory
- * is the function's, not tsx's. esbuild is the outbound service's own (serverless-esbuild) devDependency.
+ * (cjs, node20, linked source maps without the sources' text, run with --enable-source-maps as
+ * serverless.yml sets), so its memory is the function's, not tsx's. esbuild is the outbound service's own
+ * (serverless-esbuild) devDependency.
  */
 async function bundleChild(dir: string): Promise<string> {
   const fromOutbound = createRequire(join(__dirname, '..', 'services', 'outbound', 'package.json'));
@@ -46,6 +47,7 @@ async function bundleChild(dir: string): Promise<string> {
     bundle: true,
     minify: false,
     sourcemap: 'linked',
+    sourcesContent: false,
     target: 'node20',
     platform: 'node',
     format: 'cjs',

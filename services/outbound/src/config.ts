@@ -82,12 +82,12 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   /** How long the send function keeps trying to record a mail the provider accepted (send/persist.ts). */
   MAILROOM_RECORD_RETRY_MS: positive.default(8_000),
   /**
-   * Attachment bytes (MiB) one send container holds at once (send/byte-budget.ts). A file costs 4–5 times
-   * its size in memory while its mail is sent (the file, its base64, the request body, garbage not yet
-   * collected: about 120 MB for 25 MB through SES, bench/README.md send-memory). 40 keeps a container
-   * near 115 + 5 · 40 ≈ 315 MB whatever its batch holds, well inside the 512 MB function; two files up to
-   * 20 MB go at once, a bigger one alone. Sending them one after another costs little time where the
-   * container's network is what limits a big mail anyway.
+   * Attachment memory (MiB) one send container holds at once (send/byte-budget.ts): each mail counts its
+   * files and their base64 in the request body, 7/3 of the files' size (heldBytes). Garbage not collected
+   * yet comes on top (about another mail's worth: bench/README.md send-memory). 40 keeps a container near
+   * 107 MB after loading + 40 + that, whatever its batch holds, well inside the 512 MB function; files
+   * totalling up to 17 MiB go at once, a 25 MB file alone. Sending them one after another costs little
+   * time where the container's network is what limits a big mail anyway.
    */
   MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(40),
   /**

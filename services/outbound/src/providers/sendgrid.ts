@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { ProviderNoMessageIdError, ProviderRejectedError, providerRuleDetails } from '@mailroom/core';
-import { Client } from '@sendgrid/client';
-import { MailService } from '@sendgrid/mail';
+// Types only: the library is loaded on the first SendGrid send (sendgrid-service.ts).
+import type { MailService } from '@sendgrid/mail';
 import {
   MESSAGE_ID_TAG,
   TENANT_ID_TAG,
@@ -47,12 +48,12 @@ function personalizations(mail: OutgoingMail) {
 }
 
 /** `disposition` and `content_id` keep cid: images working. The helper library passes attachment objects
- * through as given (it does not rename `contentId`), so they are written in the API's own snake case. */
-const attachment = (a: OutgoingAttachment) => ({
+ * through as given (it does not rename `contentId`), so they are written in the API's own snake case.
+ * `content` is the file's placeholder: its base64 is written into the request body (sendgrid-service.ts). */
+const attachment = (a: OutgoingAttachment, placeholder: string) => ({
   filename: a.filename,
   type: a.contentType,
-  // A view of the bytes, not a copy of them (Buffer.from(uint8Array) copies): attachments run to 29 MB.
-  content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength).toString('base64'),
+  content: placeholder,
   disposition: a.disposition ?? 'attachment',
   ...(a.contentId !== undefined && { content_id: a.contentId }),
 });
@@ -64,6 +65,8 @@ const attachment = (a: OutgoingAttachment) => ({
 export class SendGridProvider implements MailProvider {
   readonly name = 'sendgrid' as const;
   private readonly services = new Map<string, MailService>();
+  /** The attachments of the sends in flight, by placeholder (sendgrid-service.ts). */
+  private readonly files = new Map<string, Uint8Array>();
 
   /** `apiKey`: the platform's key, or how to get it (Parameter Store, adapters/platform-key.ts). */
   constructor(
@@ -74,21 +77,17 @@ export class SendGridProvider implements MailProvider {
     },
   ) {}
 
-  private service(apiKey: string): MailService {
-    let service = this.services.get(apiKey);
-    if (!service) {
-      // The mail service's own client: setting the base URL on @sendgrid/client's singleton
-      // would not reach it (docs/toolchain.md, "SendGrid").
-      const client = new Client();
-      client.setApiKey(apiKey);
-      if (this.options.baseUrl) client.setDefaultRequest('baseUrl', this.options.baseUrl);
-      service = new MailService();
-      service.setClient(client);
-      service.setTimeout(this.options.timeoutMs ?? 10_000);
-      // Oldest first out: a rotated key's client is not used again.
-      if (this.services.size >= MAX_CLIENTS) this.services.delete(this.services.keys().next().value!);
-      this.services.set(apiKey, service);
-    }
+  private async service(apiKey: string): Promise<MailService> {
+    const known = this.services.get(apiKey);
+    if (known) return known;
+    // Loaded here, not at cold start: a container that only sends through SES never loads @sendgrid and
+    // axios (3 MB of the send function's resident memory after loading, 107 → 104 MB).
+    const { mailService } = await import('./sendgrid-service');
+    // Two first sends with one key at once each make one; the later replaces the earlier, both send.
+    const service = mailService(apiKey, this.options, this.files);
+    // Oldest first out: a rotated key's client is not used again.
+    if (this.services.size >= MAX_CLIENTS) this.services.delete(this.services.keys().next().value!);
+    this.services.set(apiKey, service);
     return service;
   }
 
@@ -111,21 +110,29 @@ export class SendGridProvider implements MailProvider {
     // Tags travel as categories; the rules above keep them within SendGrid's 10 of 255 characters.
     const categories = Object.entries(mail.tags).map(([name, value]) => `${name}:${value}`);
     const replyTo = once(new Set(), mail.replyTo); // reply_to_list must be unique, too
-    const service = this.service(apiKey);
+    const service = await this.service(apiKey);
+    // Unguessable, so no text of the mail can stand in for a file.
+    const placeholders = mail.attachments.map((a) => {
+      const placeholder = `mailroom-file-${randomUUID()}`;
+      this.files.set(placeholder, a.content);
+      return placeholder;
+    });
     options.leaving?.();
-    const [response] = await service.send({
-      from: mail.from,
-      personalizations: personalizations(mail),
-      ...(replyTo.length && { replyToList: replyTo }),
-      subject: mail.subject,
-      ...(mail.text !== undefined && { text: mail.text }),
-      ...(mail.html !== undefined && { html: mail.html }),
-      headers: mail.headers,
-      // Events from the Event Webhook carry custom args back, which is how they find their message.
-      customArgs: { [MESSAGE_ID_TAG]: mail.messageId, [TENANT_ID_TAG]: mail.tenantId },
-      ...(categories.length && { categories }),
-      attachments: mail.attachments.map(attachment),
-    } as Parameters<MailService['send']>[0]);
+    const [response] = await service
+      .send({
+        from: mail.from,
+        personalizations: personalizations(mail),
+        ...(replyTo.length && { replyToList: replyTo }),
+        subject: mail.subject,
+        ...(mail.text !== undefined && { text: mail.text }),
+        ...(mail.html !== undefined && { html: mail.html }),
+        headers: mail.headers,
+        // Events from the Event Webhook carry custom args back, which is how they find their message.
+        customArgs: { [MESSAGE_ID_TAG]: mail.messageId, [TENANT_ID_TAG]: mail.tenantId },
+        ...(categories.length && { categories }),
+        attachments: mail.attachments.map((a, i) => attachment(a, placeholders[i]!)),
+      } as Parameters<MailService['send']>[0])
+      .finally(() => placeholders.forEach((placeholder) => this.files.delete(placeholder)));
     const header = response.headers['x-message-id'];
     const providerMessageId = Array.isArray(header) ? header[0] : header;
     if (!providerMessageId)

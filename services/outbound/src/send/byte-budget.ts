@@ -2,9 +2,9 @@ import type { SendQueueMessage } from '@mailroom/core';
 import { attachmentBytes, type AttachmentSource } from '../outgoing-mail';
 
 /**
- * Bounds the attachment bytes a container holds at once (MAILROOM_SEND_BYTES_IN_FLIGHT_MB). A mail's
- * attachments are in memory from the moment they are loaded until the provider has answered, several
- * times over (the bytes, their base64, the request body), so a batch of 10 big mails sent all at once
+ * Bounds the attachment memory a container holds at once (MAILROOM_SEND_BYTES_IN_FLIGHT_MB). A mail's
+ * attachments are in memory from the moment they are loaded until the provider has answered, and the
+ * request body carries them once more as base64 (heldBytes), so a batch of 10 big mails sent all at once
  * outgrows the function's memory: the batch dies and comes back whole. Under the bound, big mails wait
  * their turn while the rest of the batch goes on.
  *
@@ -70,15 +70,25 @@ export class ByteBudget {
 }
 
 /**
- * Takes the room a message's attachments need from the container's bound (`deps.bytesInFlight`),
- * waiting for its turn; resolves with the release. Without a bound, or without attachments, nothing waits.
+ * What a mail with `fileBytes` of attachments holds while it is sent: the files as loaded, and the request
+ * body with their base64 (4 characters for 3 bytes), which both providers build in one buffer with the
+ * base64 written straight into it (the SES SDK's JSON serializer; providers/json-bytes.ts for SendGrid).
+ * Garbage the process has not collected yet (the S3 read's chunks, the mail before) comes on top; it is
+ * not any one mail's, and bench/README.md (send-memory) measures it.
+ */
+export const heldBytes = (fileBytes: number): number => fileBytes + Math.ceil(fileBytes / 3) * 4;
+
+/**
+ * Takes the room a message's attachments need (heldBytes) from the container's bound
+ * (`deps.bytesInFlight`), waiting for its turn; resolves with the release. Without a bound, or without
+ * attachments, nothing waits.
  */
 export async function holdBytes(
   deps: { bytesInFlight?: ByteBudget; attachments: AttachmentSource },
   message: SendQueueMessage,
 ): Promise<() => void> {
   if (!deps.bytesInFlight || !message.attachments?.length) return noBytes;
-  return deps.bytesInFlight.acquire(await attachmentBytes(message, deps.attachments));
+  return deps.bytesInFlight.acquire(heldBytes(await attachmentBytes(message, deps.attachments)));
 }
 
 export const noBytes = (): void => undefined;

@@ -36,7 +36,7 @@ export interface SendDeps {
   /** The send budget of a tenant's own provider account (one per account, shared like the platform's). */
   accountBudget(provider: ProviderName, account: string): SendBudget | undefined;
   attachments: AttachmentSource;
-  /** The container's bound on attachment bytes in flight (send/byte-budget.ts); none when undefined. */
+  /** The container's bound on attachment memory in flight (send/byte-budget.ts); none when undefined. */
   bytesInFlight?: ByteBudget;
   /** Undefined for a tenant that does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;

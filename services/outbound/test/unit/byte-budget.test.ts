@@ -1,4 +1,4 @@
-import { ByteBudget } from '../../src/send/byte-budget';
+import { ByteBudget, heldBytes } from '../../src/send/byte-budget';
 
 /** Lets every promise that can settle settle (grants are handed out synchronously on release). */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -103,5 +103,16 @@ describe('ByteBudget (the send path’s bound on attachment bytes in flight)', (
   it('refuses a bound that is not positive', () => {
     expect(() => new ByteBudget(0)).toThrow(RangeError);
     expect(() => new ByteBudget(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('heldBytes (what a mail holds while it is sent)', () => {
+  it('counts the files and their base64 in the request body, padding included', () => {
+    expect(heldBytes(0)).toBe(0);
+    expect(heldBytes(1)).toBe(1 + 4);
+    expect(heldBytes(3)).toBe(3 + 4);
+    expect(heldBytes(4)).toBe(4 + 8);
+    // The send-memory bench's file: 58.3 MB, over the default bound of 40 MiB, so it is sent alone.
+    expect(heldBytes(25_000_000)).toBe(25_000_000 + 33_333_336);
   });
 });

@@ -82,7 +82,7 @@ async function drain(pending: (() => void)[], calls: number, check: (waitingCall
   await settle();
 }
 
-describe('the send path under its bound on attachment bytes in flight', () => {
+describe('the send path under its bound on attachment memory in flight', () => {
   let t: Twins;
   let attachments: CountingAttachments;
   beforeEach(() => {
@@ -92,13 +92,15 @@ describe('the send path under its bound on attachment bytes in flight', () => {
   });
 
   it('never holds more than the bound with a batch of 10 big mails, and sends every one', async () => {
-    const budget = new ByteBudget(100);
+    // A 30-byte file holds 70 (heldBytes: the file and its 40 characters of base64 in the request body).
+    const budget = new ByteBudget(210);
     t.deps.bytesInFlight = budget;
     const { pending, outcomes } = batch(t, attachments, Array<number>(10).fill(30));
     const concurrent: number[] = [];
     await drain(pending, 10, (calls) => {
       concurrent.push(calls);
-      expect(attachments.inFlight).toBeLessThanOrEqual(100);
+      expect(budget.held).toBe(70 * calls);
+      expect(attachments.inFlight).toBe(30 * calls);
     });
     await expect(outcomes).resolves.toEqual(Array(10).fill('sent'));
     expect(attachments.maxInFlight).toBe(90); // three 30-byte mails at a time
@@ -115,7 +117,8 @@ describe('the send path under its bound on attachment bytes in flight', () => {
   });
 
   it('sends a mail larger than the bound alone, and the others after it in their turn', async () => {
-    t.deps.bytesInFlight = new ByteBudget(100);
+    // Held: 96 for a 40-byte file, 350 for the 150-byte one.
+    t.deps.bytesInFlight = new ByteBudget(240);
     const { pending, outcomes } = batch(t, attachments, [40, 150, 40, 40]);
     const inFlight: number[] = [];
     await drain(pending, 4, () => inFlight.push(attachments.inFlight));
@@ -140,8 +143,8 @@ describe('the send path under its bound on attachment bytes in flight', () => {
       sendMessage(record(failing), t.deps),
       sendMessage(record(next), t.deps),
     ]);
-    // 80 + 80 is over the bound: whichever goes second waits for the first, which fails (and comes back
-    // later, RetryLaterError), then goes on.
+    // Each holds 188 (the file and its base64), over the bound: whichever goes second waits for the first,
+    // which fails (and comes back later, RetryLaterError), then goes on.
     const settled = await outcomes;
     expect(settled.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(settled.find((o) => o.status === 'fulfilled')).toEqual({ status: 'fulfilled', value: 'sent' });
