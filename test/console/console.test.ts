@@ -1,3 +1,4 @@
+import { inboundTests } from './pages/inbound';
 import { messagesTests } from './pages/messages';
 import { startConsoleWorld, type ConsoleWorld } from './support/world';
 
@@ -13,4 +14,5 @@ describe('console', () => {
   }, 60_000);
 
   describe('messages', () => messagesTests(() => world));
+  describe('inbound', () => inboundTests(() => world));
 });
