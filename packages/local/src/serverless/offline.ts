@@ -18,8 +18,11 @@ export function startService(
   });
 }
 
-/** Ready when `GET /health` answers 200; fails early with the service's output if it exits. */
-export function serviceReady(child: Child, port: number, timeoutMs = 120_000): Promise<void> {
+/**
+ * Ready when `GET /health` answers 200; fails early with the service's output if it exits. The bound is
+ * generous: four services bundling at once on a loaded 2-core machine took more than 120 s.
+ */
+export function serviceReady(child: Child, port: number, timeoutMs = 300_000): Promise<void> {
   return waitUntil(
     `${child.label} GET /health`,
     () => answers(`http://localhost:${port}/health`, (s) => s === 200),
