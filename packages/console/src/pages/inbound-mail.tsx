@@ -185,8 +185,8 @@ export function InboundMailPage({ id }: { id: string }) {
       {m.html ? (
         <>
           <p class="muted small">
-            Shown with its own styles but without scripts and without anything from elsewhere (images,
-            stylesheets, fonts, frames): nothing here tells the sender it was opened.
+            Shown without scripts, without the mail's styles, and without anything from elsewhere (images,
+            fonts, frames): nothing here tells the sender it was opened.
           </p>
           <MailPreview key={m.id} html={m.html} title={`HTML of ${m.subject || 'the mail'}`} />
         </>

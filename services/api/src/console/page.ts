@@ -5,8 +5,7 @@ import { entry, files, type ConsoleAsset } from '@mailroom/console';
  * talks to the API with the key the user signs in with, so nothing served here is secret or per tenant.
  *
  * The Content-Security-Policy is the console's main defence: scripts only from this origin, no inline
- * script, fetches only to this API and the outbound service, images only from here or data: URLs,
- * inline styles allowed (for mail previews). A
+ * script, fetches only to this API and the outbound service, images only from here or data: URLs. A
  * received mail's HTML is shown in a sandboxed iframe (no scripts, opaque origin) that inherits this
  * policy, so it can neither run script nor load remote images, trackers or fonts.
  */
@@ -26,10 +25,9 @@ export const contentSecurityPolicy = (outboundUrl: string) =>
   [
     "default-src 'none'",
     "script-src 'self'",
-    // Inline styles: a received mail's own <style> and style="" in its preview frame, which inherits this
-    // policy. Styles cannot run script, and every URL a style could name (images, fonts, @import) is
-    // still held to 'self' or refused; the console itself never renders HTML from data.
-    "style-src 'self' 'unsafe-inline'",
+    // No inline styles either: a mail preview (a srcdoc frame inherits this policy) shows the mail's
+    // text and layout without its <style> and style="", and so without any URL a style could name.
+    "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self' ${new URL(outboundUrl).origin}`,
