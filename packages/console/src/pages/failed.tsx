@@ -181,7 +181,7 @@ export function FailedPage({ query }: { query: URLSearchParams }) {
                 disabled={selectable.length === 0}
                 onChange={toggleAll}
               />
-              Select all {selectable.length} shown
+              Select all {selectable.length} {selectable.length < items.length ? 'not yet retried' : 'shown'}
             </label>
             <span class="muted small">{chosen.length} selected</span>
             <button
