@@ -1,4 +1,5 @@
 import { messagesTests } from './pages/messages';
+import { retryTests } from './pages/retry';
 import { startConsoleWorld, type ConsoleWorld } from './support/world';
 
 // The console in headless Chromium against `pnpm dev`'s local cloud (docs/console.md). One cloud for
@@ -13,4 +14,5 @@ describe('console', () => {
   }, 60_000);
 
   describe('messages', () => messagesTests(() => world));
+  describe('retry', () => retryTests(() => world));
 });
