@@ -1,5 +1,6 @@
 import { inboundTests } from './pages/inbound';
 import { messagesTests } from './pages/messages';
+import { retryTests } from './pages/retry';
 import { startConsoleWorld, type ConsoleWorld } from './support/world';
 
 // The console in headless Chromium against `pnpm dev`'s local cloud (docs/console.md). One cloud for
@@ -8,11 +9,12 @@ describe('console', () => {
   let world: ConsoleWorld;
   beforeAll(async () => {
     world = await startConsoleWorld();
-  }, 300_000);
+  }, 420_000);
   afterAll(async () => {
     await world?.stop();
   }, 60_000);
 
   describe('messages', () => messagesTests(() => world));
   describe('inbound', () => inboundTests(() => world));
+  describe('retry', () => retryTests(() => world));
 });

@@ -48,6 +48,8 @@ export interface ConsoleWorld {
     boundMs?: number,
     key?: string,
   ): Promise<{ status: string }>;
+  /** How many copies of mail with this subject the SES stand-in took (what actually went out). */
+  copiesSent(subject: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,12 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     );
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const cloud = await startLocalCloud({ ports: 'auto' });
+  // Send retries back off from 0.2 s up to 1 s instead of 2 s up to 5 min, so a test can run a mail
+  // through all its attempts to `failed` (docs/message-retry.md) in seconds.
+  const cloud = await startLocalCloud({
+    ports: 'auto',
+    env: { ...process.env, MAILROOM_RETRY_BASE_SECONDS: '0.2', MAILROOM_RETRY_CAP_SECONDS: '1' },
+  });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -139,6 +146,12 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
           throw new Error(`${id} is ${message.status} after ${boundMs} ms, not ${statuses.join('|')}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
+    },
+    copiesSent: async (subject) => {
+      const store = (await (await fetch(`${cloud.endpoints.ses}/store`)).json()) as {
+        emails: { subject?: string }[];
+      };
+      return store.emails.filter((mail) => mail.subject === subject).length;
     },
     stop: async () => {
       await Promise.allSettled(pages.map((page) => page.context().close()));

@@ -34,6 +34,8 @@ export function MessagePage({ id }: { id: string }) {
       message.reload();
     } catch (error) {
       setRetry({ busy: false, error });
+      // A 409 means the mail moved on (another tab's retry, say): show where it is now.
+      message.reload();
     }
   };
 
