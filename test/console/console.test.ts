@@ -1,4 +1,6 @@
+import { domainsTests } from './pages/domains';
 import { messagesTests } from './pages/messages';
+import { statsTests } from './pages/stats';
 import { startConsoleWorld, type ConsoleWorld } from './support/world';
 
 // The console in headless Chromium against `pnpm dev`'s local cloud (docs/console.md). One cloud for
@@ -13,4 +15,6 @@ describe('console', () => {
   }, 60_000);
 
   describe('messages', () => messagesTests(() => world));
+  describe('stats', () => statsTests(() => world));
+  describe('domains', () => domainsTests(() => world));
 });
