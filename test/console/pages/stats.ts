@@ -1,4 +1,5 @@
 import { rates, totals, type Counts } from '../../../packages/console/src/stats/rates';
+import type { Page } from 'playwright-core';
 import { WIDTHS, type ConsoleWorld, type Watched } from '../support/world';
 
 type Bucket = Counts & { start: string };
@@ -37,6 +38,10 @@ const CHART_ROWS_JS = `(() => {
   }
   return rows;
 })()`;
+
+/** A section's link in the console's navigation (a mail's subject may hold the same word). */
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true });
 
 const noSideScroll = async ({ page }: Watched) =>
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
@@ -93,7 +98,7 @@ export function statsTests(world: () => ConsoleWorld) {
       const watched = await w.open(width);
       const { page } = watched;
       await w.signIn(watched);
-      await page.getByRole('link', { name: 'Stats' }).click();
+      await nav(page, 'Stats').click();
       await page.getByRole('heading', { name: 'Stats', level: 1 }).waitFor();
       await page.evaluate(
         `location.hash = ${JSON.stringify(`#/stats?interval=hour&since=${since}&until=${until}`)}`,

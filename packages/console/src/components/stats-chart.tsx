@@ -10,12 +10,25 @@ const heightFor = (width: number) => (width < NARROW_PX ? 220 : 320);
 
 export type Bucket = Counts & { start: string };
 
+const HOUR_S = 3600;
+const DAY_S = 24 * HOUR_S;
+const HOUR_TICKS = [1, 2, 3, 6, 12].map((n) => n * HOUR_S).concat([1, 2, 7, 14].map((n) => n * DAY_S));
+const DAY_TICKS = [1, 2, 7, 14, 28].map((n) => n * DAY_S);
+const hourTick = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayTick = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+/** A tick's label: the time of day for hours (the date too at midnight), the date for days. */
+const tickLabel = (interval: 'hour' | 'day') => (seconds: number) => {
+  const date = new Date(seconds * 1000);
+  if (interval === 'day') return dayTick.format(date);
+  return date.getHours() === 0 ? `${dayTick.format(date)}\n${hourTick.format(date)}` : hourTick.format(date);
+};
+
 /**
  * The stats as lines on a canvas (uPlot), as wide as its container and resized with it; a legend of
  * buttons shows or hides each line. The canvas says nothing to a screen reader: the page's table
  * carries the same numbers.
  */
-export function StatsChart({ buckets }: { buckets: Bucket[] }) {
+export function StatsChart({ buckets, interval }: { buckets: Bucket[]; interval: 'hour' | 'day' }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
@@ -37,7 +50,11 @@ export function StatsChart({ buckets }: { buckets: Bucket[] }) {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
         axes: [
-          {},
+          // Ticks on whole buckets only, labelled as the table labels them (uPlot's own format is en-US).
+          {
+            incrs: interval === 'hour' ? HOUR_TICKS : DAY_TICKS,
+            values: (_u, ticks) => ticks.map(tickLabel(interval)),
+          },
           { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000, 100_000] },
         ],
         series: [

@@ -35,12 +35,12 @@ export const takeDeleted = (): string | null => {
   return name;
 };
 
-/** SES's DKIM and MAIL FROM statuses (SUCCESS, PENDING, FAILED, TEMPORARY_FAILURE, NOT_STARTED) as a badge. */
+/** SES's DKIM and MAIL FROM statuses (success, pending, failed, temporary_failure, not_started) as a badge. */
 function SesStatus({ status }: { status: string | null }) {
   if (!status) return <span class="muted">—</span>;
-  const tone =
-    status === 'SUCCESS' ? 'good' : status === 'PENDING' || status === 'NOT_STARTED' ? 'busy' : 'bad';
-  return <span class={`badge badge-${tone}`}>{status.toLowerCase().replace(/_/g, ' ')}</span>;
+  const word = status.toLowerCase();
+  const tone = word === 'success' ? 'good' : word === 'pending' || word === 'not_started' ? 'busy' : 'bad';
+  return <span class={`badge badge-${tone}`}>{word.replace(/_/g, ' ')}</span>;
 }
 
 /** One domain: its status (refreshed from SES), the DNS records to publish with Copy buttons, Delete. */

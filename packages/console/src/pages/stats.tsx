@@ -93,7 +93,8 @@ export function StatsPage({ query }: { query: URLSearchParams }) {
             {buckets[0] && ` from ${bucketLabel(buckets[0].start, interval)}`}
             {!since && !until && (interval === 'hour' ? ', the last day' : ', the last 30 days')}.
           </p>
-          <StatsChart buckets={buckets} />
+          {/* A new chart when its axes change (another interval, or points on or off); new numbers alone are set in place. */}
+          <StatsChart key={`${interval}-${buckets.length}`} buckets={buckets} interval={interval} />
 
           <h2>Bounce and complaint rates</h2>
           <div class="rates">
