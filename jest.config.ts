@@ -23,6 +23,8 @@ const config: Config = {
   projects: [
     'packages/core',
     'packages/local',
+    // The console's pure modules (its pages are tested in a browser: test/console).
+    'packages/console',
     'cli',
     'services/outbound',
     'services/inbound',

@@ -1,6 +1,9 @@
 import { inboundTests } from './pages/inbound';
 import { messagesTests } from './pages/messages';
 import { retryTests } from './pages/retry';
+import { domainsTests } from './pages/domains';
+import { messagesTests } from './pages/messages';
+import { statsTests } from './pages/stats';
 import { startConsoleWorld, type ConsoleWorld } from './support/world';
 
 // The console in headless Chromium against `pnpm dev`'s local cloud (docs/console.md). One cloud for
@@ -17,4 +20,6 @@ describe('console', () => {
   describe('messages', () => messagesTests(() => world));
   describe('inbound', () => inboundTests(() => world));
   describe('retry', () => retryTests(() => world));
+  describe('stats', () => statsTests(() => world));
+  describe('domains', () => domainsTests(() => world));
 });
