@@ -2,7 +2,6 @@ import { inboundTests } from './pages/inbound';
 import { messagesTests } from './pages/messages';
 import { retryTests } from './pages/retry';
 import { domainsTests } from './pages/domains';
-import { messagesTests } from './pages/messages';
 import { statsTests } from './pages/stats';
 import { startConsoleWorld, type ConsoleWorld } from './support/world';
 

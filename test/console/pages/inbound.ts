@@ -305,7 +305,7 @@ export function inboundTests(world: () => ConsoleWorld) {
       // Chromium reports a request that a CSP refuses as a request (DevTools shows it "(blocked:csp)")
       // that fails before it is sent; `remote` lists those too. What counts is that each failed so,
       // and that no answer came from anywhere but localhost.
-      expect(left()).toEqual({ answered: [], notRefusedByCsp: [] });
+      expect(await left()).toEqual({ answered: [], notRefusedByCsp: [] });
       // Chromium reports what the frame's sandbox and policies refused as console errors of the frame
       // (about:srcdoc): those are the defence at work. Anything else is a fault of the console.
       expect(watched.errors.filter((e) => !REFUSED_IN_FRAME.test(e))).toEqual([]);
@@ -422,19 +422,33 @@ export function inboundTests(world: () => ConsoleWorld) {
 
 /**
  * For a page's remote requests (`Watched.remote`): those answered (they reached a host), and those that
- * did not fail as refused by a Content-Security-Policy.
+ * did not fail as refused by a Content-Security-Policy. Chromium reports a refusal a moment after the
+ * request, so the check first waits (up to 10 s) until every remote request has failed or been answered;
+ * one still pending then counts as not refused.
  */
-function leftLocalhost({ page, remote }: Watched): () => { answered: string[]; notRefusedByCsp: string[] } {
+function leftLocalhost({
+  page,
+  remote,
+}: Watched): () => Promise<{ answered: string[]; notRefusedByCsp: string[] }> {
   const local = (url: string) => ['localhost', '127.0.0.1'].includes(new URL(url).hostname);
   const answered: string[] = [];
   const refused = new Set<string>();
+  const settled = new Set<string>();
   page.on('response', (response) => {
+    settled.add(response.url());
     if (!local(response.url()) && response.url().startsWith('http')) answered.push(response.url());
   });
   page.on('requestfailed', (request) => {
+    settled.add(request.url());
     if (request.failure()?.errorText === 'net::ERR_BLOCKED_BY_CSP') refused.add(request.url());
   });
-  return () => ({ answered, notRefusedByCsp: remote.filter((url) => !refused.has(url)) });
+  return async () => {
+    const deadline = Date.now() + 10_000;
+    while (!remote.every((url) => settled.has(url)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { answered, notRefusedByCsp: remote.filter((url) => !refused.has(url)) };
+  };
 }
 
 /** What Chromium logs when the preview's sandbox or a policy refuses something the mail asked for. */

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * A modal question on the native <dialog>: focus moves into it, Escape cancels, and the page behind
- * cannot be reached by keyboard while it is open.
+ * cannot be reached by keyboard while it is open. Its buttons close it at once, not on the next render.
  */
 export function Confirm(props: {
   open: boolean;
@@ -25,10 +25,10 @@ export function Confirm(props: {
       <h2 id="confirm-title">{props.title}</h2>
       <div>{props.children}</div>
       <div class="actions">
-        <button type="button" onClick={props.onCancel}>
+        <button type="button" onClick={() => (ref.current?.close(), props.onCancel())}>
           Cancel
         </button>
-        <button type="button" class="primary" onClick={props.onConfirm}>
+        <button type="button" class="primary" onClick={() => (ref.current?.close(), props.onConfirm())}>
           {props.confirmLabel}
         </button>
       </div>

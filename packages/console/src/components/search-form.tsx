@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { isoToLocalInput, localInputToIso } from '../format';
 import { navigate } from '../router';
 
@@ -19,9 +20,14 @@ export const searchValues = (query: URLSearchParams): SearchValues => ({
 /**
  * A list page's search: recipient (when `recipientPlaceholder` is given), status, since and until. It
  * navigates to the page's route with the new query, so a search is a link that can be shared and the
- * back button goes to the search before.
+ * back button goes to the search before. The fields keep what is typed in them while the page behind
+ * re-renders (a live refresh); a new route gives a new form (`key`), filled from the new query.
  */
-export function SearchForm(props: {
+export function SearchForm(props: SearchFormProps) {
+  return <Fields key={JSON.stringify(props.values)} {...props} />;
+}
+
+interface SearchFormProps {
   section: string;
   values: SearchValues;
   statuses: readonly string[];
@@ -29,38 +35,46 @@ export function SearchForm(props: {
   anyStatus?: boolean;
   recipientPlaceholder?: string;
   submitLabel?: string;
-}) {
-  const { values, anyStatus = true } = props;
+}
+
+function Fields(props: SearchFormProps) {
+  const { anyStatus = true } = props;
+  const [values, setValues] = useState({
+    recipient: props.values.recipient ?? '',
+    status: props.values.status ?? '',
+    since: isoToLocalInput(props.values.since),
+    until: isoToLocalInput(props.values.until),
+  });
+  const field = (name: keyof typeof values) => ({
+    name,
+    value: values[name],
+    onInput: (e: { currentTarget: { value: string } }) =>
+      setValues((current) => ({ ...current, [name]: e.currentTarget.value })),
+  });
   return (
     <form
       class="filters"
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        const text = (name: string) => String(data.get(name) ?? '').trim() || undefined;
+        const text = (value: string) => value.trim() || undefined;
         navigate(props.section, {
-          recipient: text('recipient'),
-          status: text('status'),
-          since: localInputToIso(text('since') ?? ''),
-          until: localInputToIso(text('until') ?? ''),
+          recipient: text(values.recipient),
+          status: text(values.status),
+          since: localInputToIso(values.since),
+          until: localInputToIso(values.until),
         });
       }}
     >
       {props.recipientPlaceholder && (
         <label>
           Recipient
-          <input
-            name="recipient"
-            type="email"
-            value={values.recipient ?? ''}
-            placeholder={props.recipientPlaceholder}
-          />
+          <input type="email" placeholder={props.recipientPlaceholder} {...field('recipient')} />
         </label>
       )}
       <label>
         Status
-        <select name="status" value={values.status ?? ''}>
+        <select {...field('status')} onChange={field('status').onInput}>
           {anyStatus && <option value="">any</option>}
           {props.statuses.map((s) => (
             <option key={s} value={s}>
@@ -71,11 +85,11 @@ export function SearchForm(props: {
       </label>
       <label>
         Since
-        <input name="since" type="datetime-local" value={isoToLocalInput(values.since)} />
+        <input type="datetime-local" {...field('since')} />
       </label>
       <label>
         Until
-        <input name="until" type="datetime-local" value={isoToLocalInput(values.until)} />
+        <input type="datetime-local" {...field('until')} />
       </label>
       <button type="submit" class="primary">
         {props.submitLabel ?? 'Search'}

@@ -3,10 +3,11 @@ import { ApiError, type Api } from '../api';
 import { Confirm } from '../components/confirm';
 import { ErrorBox } from '../components/error-box';
 import { runPool, type Outcome } from '../components/pool';
+import { SearchForm } from '../components/search-form';
 import { StatusBadge } from '../components/status-badge';
 import { useLoad } from '../components/use-load';
-import { formatAddress, formatTime, isoToLocalInput, localInputToIso } from '../format';
-import { href, navigate } from '../router';
+import { formatAddress, formatTime } from '../format';
+import { href } from '../router';
 import { missingScope, useSession } from '../session';
 import type { MessageSummary, Page } from '../types';
 import './failed.css';
@@ -134,41 +135,13 @@ export function FailedPage({ query }: { query: URLSearchParams }) {
         A retry sends the request as it was asked again, as a new attempt. Dropped and deferred mail was
         handed to the provider before: its recipients may get it twice.
       </p>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          const text = (name: string) => String(data.get(name) ?? '').trim();
-          navigate('failed', {
-            status: text('status'),
-            since: localInputToIso(text('since')),
-            until: localInputToIso(text('until')),
-          });
-        }}
-      >
-        <label>
-          Status
-          <select name="status" value={filters.status}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Since
-          <input name="since" type="datetime-local" value={isoToLocalInput(filters.since)} />
-        </label>
-        <label>
-          Until
-          <input name="until" type="datetime-local" value={isoToLocalInput(filters.until)} />
-        </label>
-        <button type="submit" class="primary">
-          Show
-        </button>
-      </form>
+      <SearchForm
+        section="failed"
+        values={filters}
+        statuses={STATUSES}
+        anyStatus={false}
+        submitLabel="Show"
+      />
       <ErrorBox error={list.error} />
       {!listing && list.loading && <p class="muted">Loading…</p>}
       {listing && (

@@ -1,16 +1,15 @@
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { Confirm } from '../components/confirm';
 import { ErrorBox } from '../components/error-box';
 import { MailPreview } from '../components/mail-preview';
+import { RetryAction } from '../components/retry-action';
 import { StatusBadge } from '../components/status-badge';
 import { useInterval, useLoad } from '../components/use-load';
 import { VerdictBadges } from '../components/verdict-badges';
 import { formatBytes, formatTime } from '../format';
 import { INBOUND_IN_FLIGHT, INBOUND_RETRYABLE, type Dsn, type InboundMail } from '../inbound';
 import { href } from '../router';
-import { missingScope, useSession } from '../session';
+import { useSession } from '../session';
 import './inbound.css';
 
 const REFRESH_MS = 2000;
@@ -28,28 +27,10 @@ const DSN_FIELDS: [keyof Dsn, string][] = [
  * attachment downloads, and a retry when its processing failed.
  */
 export function InboundMailPage({ id }: { id: string }) {
-  const { api, me } = useSession();
+  const { api } = useSession();
   const mail = useLoad(() => api.get<InboundMail>(`/v1/inbound/${encodeURIComponent(id)}`), [id]);
-  const [asking, setAsking] = useState(false);
-  const [retry, setRetry] = useState<{ busy: boolean; error: unknown; queued?: boolean }>({
-    busy: false,
-    error: null,
-  });
-
   const m = mail.value;
   useInterval(mail.reload, REFRESH_MS, Boolean(m && INBOUND_IN_FLIGHT.has(m.status)));
-
-  const doRetry = async () => {
-    setAsking(false);
-    setRetry({ busy: true, error: null });
-    try {
-      await api.post(`/v1/inbound/${encodeURIComponent(id)}/retry`);
-      setRetry({ busy: false, error: null, queued: true });
-      mail.reload();
-    } catch (error) {
-      setRetry({ busy: false, error });
-    }
-  };
 
   if (!m) {
     return (
@@ -70,7 +51,6 @@ export function InboundMailPage({ id }: { id: string }) {
     );
   }
 
-  const lacking = missingScope(me, 'send');
   const dsn = m.dsn;
   return (
     <section class="inbound-mail">
@@ -82,42 +62,18 @@ export function InboundMailPage({ id }: { id: string }) {
         <StatusBadge status={m.status} />
         {INBOUND_IN_FLIGHT.has(m.status) && <span class="muted small"> refreshing…</span>}
       </p>
-      {INBOUND_RETRYABLE.has(m.status) && (
-        <div class="actions-row">
-          <button
-            type="button"
-            class="primary"
-            disabled={Boolean(lacking) || retry.busy}
-            aria-describedby={lacking ? 'retry-why' : undefined}
-            onClick={() => setAsking(true)}
-          >
-            {retry.busy ? 'Retrying…' : 'Retry'}
-          </button>
-          {lacking && (
-            <span id="retry-why" class="muted small">
-              {lacking} Retrying needs it.
-            </span>
-          )}
-        </div>
-      )}
-      {retry.queued && (
-        <p class="notice" role="status">
-          Queued for processing again; the status above follows it.
-        </p>
-      )}
-      <ErrorBox error={retry.error} />
-      <Confirm
-        open={asking}
+      <RetryAction<unknown>
+        show={INBOUND_RETRYABLE.has(m.status)}
+        path={`/v1/inbound/${encodeURIComponent(id)}/retry`}
         title="Process this mail again?"
-        confirmLabel="Retry"
-        onConfirm={() => void doRetry()}
-        onCancel={() => setAsking(false)}
+        done={() => 'Queued for processing again; the status above follows it.'}
+        after={mail.reload}
       >
         <p>
           The mail is parsed again from the message as it arrived and delivered to its route's destination. A
           destination that already got it may get it twice.
         </p>
-      </Confirm>
+      </RetryAction>
 
       <h2>Parsed headers</h2>
       <dl class="fields headers">

@@ -1,43 +1,22 @@
-import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { Confirm } from '../components/confirm';
 import { ErrorBox } from '../components/error-box';
+import { RetryAction } from '../components/retry-action';
 import { StatusBadge } from '../components/status-badge';
 import { Timeline } from '../components/timeline';
 import { useInterval, useLoad } from '../components/use-load';
 import { formatAddress, formatTime } from '../format';
 import { href } from '../router';
-import { missingScope, useSession } from '../session';
+import { useSession } from '../session';
 import { IN_FLIGHT, RETRYABLE, type Message } from '../types';
 
 const REFRESH_MS = 2000;
 
 /** Everything about one sent mail: its fields, provider ids, timeline, and a retry when it failed. */
 export function MessagePage({ id }: { id: string }) {
-  const { api, me } = useSession();
+  const { api } = useSession();
   const message = useLoad(() => api.get<Message>(`/v1/messages/${encodeURIComponent(id)}`), [id]);
-  const [asking, setAsking] = useState(false);
-  const [retry, setRetry] = useState<{ busy: boolean; error: unknown; retryId?: string }>({
-    busy: false,
-    error: null,
-  });
-
   const m = message.value;
   useInterval(message.reload, REFRESH_MS, Boolean(m && IN_FLIGHT.has(m.status)));
-
-  const doRetry = async () => {
-    setAsking(false);
-    setRetry({ busy: true, error: null });
-    try {
-      const answer = await api.post<{ retryId: string }>(`/v1/messages/${encodeURIComponent(id)}/retry`);
-      setRetry({ busy: false, error: null, retryId: answer.retryId });
-      message.reload();
-    } catch (error) {
-      setRetry({ busy: false, error });
-      // A 409 means the mail moved on (another tab's retry, say): show where it is now.
-      message.reload();
-    }
-  };
 
   if (!m) {
     return (
@@ -59,8 +38,6 @@ export function MessagePage({ id }: { id: string }) {
     );
   }
 
-  const lacking = missingScope(me, 'send');
-  const retryable = RETRYABLE.has(m.status);
   return (
     <section>
       <p class="crumbs">
@@ -76,42 +53,22 @@ export function MessagePage({ id }: { id: string }) {
           {m.lastError}
         </p>
       )}
-      {retryable && (
-        <div class="actions-row">
-          <button
-            type="button"
-            class="primary"
-            disabled={Boolean(lacking) || retry.busy}
-            aria-describedby={lacking ? 'retry-why' : undefined}
-            onClick={() => setAsking(true)}
-          >
-            {retry.busy ? 'Retrying…' : 'Retry'}
-          </button>
-          {lacking && (
-            <span id="retry-why" class="muted small">
-              {lacking} Retrying needs it.
-            </span>
-          )}
-        </div>
-      )}
-      {retry.retryId && (
-        <p class="notice" role="status">
-          Queued again as attempt <code>{retry.retryId}</code>; the timeline shows it as it goes.
-        </p>
-      )}
-      <ErrorBox error={retry.error} />
-      <Confirm
-        open={asking}
+      <RetryAction<{ retryId: string }>
+        show={RETRYABLE.has(m.status)}
+        path={`/v1/messages/${encodeURIComponent(id)}/retry`}
         title="Retry this mail?"
-        confirmLabel="Retry"
-        onConfirm={() => void doRetry()}
-        onCancel={() => setAsking(false)}
+        done={(answer) => (
+          <>
+            Queued again as attempt <code>{answer.retryId}</code>; the timeline shows it as it goes.
+          </>
+        )}
+        after={message.reload}
       >
         <p>
           The request as it was asked is sent again to {m.to.map(formatAddress).join(', ')}. Recipients who
           already got it may get it twice.
         </p>
-      </Confirm>
+      </RetryAction>
 
       <dl class="fields">
         <dt>Id</dt>

@@ -1,131 +1,33 @@
-import { useCallback, useState } from 'preact/hooks';
 import { ErrorBox } from '../components/error-box';
 import { MessageTable } from '../components/message-table';
-import { useInterval, useLoad } from '../components/use-load';
-import { isoToLocalInput, localInputToIso } from '../format';
-import { navigate } from '../router';
-import { useSession } from '../session';
-import { IN_FLIGHT, MESSAGE_STATUSES, type MessageSummary, type Page } from '../types';
-
-const PAGE_SIZE = 25;
-/** How often a list with mail in flight asks again. */
-const REFRESH_MS = 3000;
+import { SearchForm, searchValues } from '../components/search-form';
+import { REFRESH_MS, usePagedList } from '../components/use-paged-list';
+import { IN_FLIGHT, MESSAGE_STATUSES, type MessageSummary } from '../types';
 
 /** Search sent mail by recipient, status and time; newest first, one page after another. */
 export function MessagesPage({ query }: { query: URLSearchParams }) {
-  const { api } = useSession();
-  const filters = {
-    recipient: query.get('recipient') ?? undefined,
-    status: query.get('status') ?? undefined,
-    since: query.get('since') ?? undefined,
-    until: query.get('until') ?? undefined,
-  };
-  const key = JSON.stringify(filters);
-  const first = () => api.get<Page<MessageSummary>>('/v1/messages', { ...filters, limit: PAGE_SIZE });
-  const list = useLoad(first, [key]);
-  const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
-
-  const page = list.value;
-  const inFlight = page?.items.some((m) => IN_FLIGHT.has(m.status)) ?? false;
-  // Live refresh: the first page again, merged in place, newer mail on top; later pages kept.
-  const refresh = useCallback(() => {
-    void first().then(
-      (fresh) => {
-        list.setValue((current) => {
-          if (!current) return fresh;
-          const byId = new Map(fresh.items.map((m) => [m.id, m]));
-          const known = new Set(current.items.map((m) => m.id));
-          return {
-            items: [
-              ...fresh.items.filter((m) => !known.has(m.id)),
-              ...current.items.map((m) => byId.get(m.id) ?? m),
-            ],
-            nextCursor: current.nextCursor,
-          };
-        });
-      },
-      () => {},
-    );
-  }, [key]);
-  useInterval(refresh, REFRESH_MS, inFlight);
-
-  const loadMore = async () => {
-    if (!page?.nextCursor) return;
-    setMore({ busy: true, error: null });
-    try {
-      const next = await api.get<Page<MessageSummary>>('/v1/messages', {
-        ...filters,
-        limit: PAGE_SIZE,
-        cursor: page.nextCursor,
-      });
-      list.setValue({ items: [...page.items, ...next.items], nextCursor: next.nextCursor });
-      setMore({ busy: false, error: null });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  };
-
+  const filters = searchValues(query);
+  const list = usePagedList<MessageSummary>('/v1/messages', { ...filters }, (m) => IN_FLIGHT.has(m.status));
   return (
     <section>
       <h1 tabIndex={-1}>Messages</h1>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          const text = (name: string) => String(data.get(name) ?? '').trim() || undefined;
-          navigate('messages', {
-            recipient: text('recipient'),
-            status: text('status'),
-            since: localInputToIso(text('since') ?? ''),
-            until: localInputToIso(text('until') ?? ''),
-          });
-        }}
-      >
-        <label>
-          Recipient
-          <input
-            name="recipient"
-            type="email"
-            value={filters.recipient ?? ''}
-            placeholder="someone@example.com"
-          />
-        </label>
-        <label>
-          Status
-          <select name="status" value={filters.status ?? ''}>
-            <option value="">any</option>
-            {MESSAGE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Since
-          <input name="since" type="datetime-local" value={isoToLocalInput(filters.since)} />
-        </label>
-        <label>
-          Until
-          <input name="until" type="datetime-local" value={isoToLocalInput(filters.until)} />
-        </label>
-        <button type="submit" class="primary">
-          Search
-        </button>
-      </form>
+      <SearchForm
+        section="messages"
+        values={filters}
+        statuses={MESSAGE_STATUSES}
+        recipientPlaceholder="someone@example.com"
+      />
       <ErrorBox error={list.error} />
-      {inFlight && (
+      {list.inFlight && (
         <p class="muted small" aria-live="polite">
           Mail in flight: refreshing every {REFRESH_MS / 1000} s.
         </p>
       )}
-      {page ? <MessageTable items={page.items} /> : list.loading && <p class="muted">Loading…</p>}
-      <ErrorBox error={more.error} />
-      {page?.nextCursor && (
-        <button type="button" onClick={() => void loadMore()} disabled={more.busy}>
-          {more.busy ? 'Loading…' : 'Older mail'}
+      {list.page ? <MessageTable items={list.page.items} /> : list.loading && <p class="muted">Loading…</p>}
+      <ErrorBox error={list.more.error} />
+      {list.page?.nextCursor && (
+        <button type="button" onClick={() => void list.loadMore()} disabled={list.more.busy}>
+          {list.more.busy ? 'Loading…' : 'Older mail'}
         </button>
       )}
     </section>
