@@ -421,10 +421,12 @@ export function inboundTests(world: () => ConsoleWorld) {
 }
 
 /**
- * For a page's remote requests (`Watched.remote`): those answered (they reached a host), and those that
- * did not fail as refused by a Content-Security-Policy. Chromium reports a refusal a moment after the
- * request, so the check first waits (up to 10 s) until every remote request has failed or been answered;
- * one still pending then counts as not refused.
+ * For a page's remote requests (`Watched.remote`): those answered (they reached a host), and those not
+ * refused by a Content-Security-Policy. Chromium says a load was refused in two ways: the request fails
+ * with `net::ERR_BLOCKED_BY_CSP` (or just `csp`), and the console logs "Refused to load … '<url>' because it violates the
+ * following Content Security Policy directive". Either counts (on a loaded machine the failure event can
+ * lag far behind the log line). The check waits up to 10 s for each remote request to be refused, failed
+ * or answered; one that is not refused is listed with what became of it.
  */
 function leftLocalhost({
   page,
@@ -433,21 +435,34 @@ function leftLocalhost({
   const local = (url: string) => ['localhost', '127.0.0.1'].includes(new URL(url).hostname);
   const answered: string[] = [];
   const refused = new Set<string>();
-  const settled = new Set<string>();
+  const failures = new Map<string, string>();
   page.on('response', (response) => {
-    settled.add(response.url());
     if (!local(response.url()) && response.url().startsWith('http')) answered.push(response.url());
   });
   page.on('requestfailed', (request) => {
-    settled.add(request.url());
-    if (request.failure()?.errorText === 'net::ERR_BLOCKED_BY_CSP') refused.add(request.url());
+    const errorText = request.failure()?.errorText ?? 'failed';
+    failures.set(request.url(), errorText);
+    // Chromium names a CSP refusal either way, depending on where in loading it was refused.
+    if (errorText === 'net::ERR_BLOCKED_BY_CSP' || errorText === 'csp') refused.add(request.url());
   });
+  page.on('console', (message) => {
+    const named = /^Refused to [^']*'([^']+)' because it violates the following Content Security Policy/.exec(
+      message.text(),
+    );
+    if (named) refused.add(named[1]!);
+  });
+  const known = (url: string) => refused.has(url) || failures.has(url) || answered.includes(url);
   return async () => {
     const deadline = Date.now() + 10_000;
-    while (!remote.every((url) => settled.has(url)) && Date.now() < deadline) {
+    while (!remote.every(known) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return { answered, notRefusedByCsp: remote.filter((url) => !refused.has(url)) };
+    return {
+      answered,
+      notRefusedByCsp: remote
+        .filter((url) => !refused.has(url))
+        .map((url) => `${url} (${failures.get(url) ?? 'no failure reported'})`),
+    };
   };
 }
 

@@ -66,4 +66,63 @@ export function messagesTests(world: () => ConsoleWorld) {
       expect(watched.remote).toEqual([]);
     }
   });
+
+  it('works by keyboard alone: sign in, search, open a mail, and ask and cancel its retry', async () => {
+    const w = world();
+    const recipient = `keys.${Date.now()}@reject.mailroom.test`;
+    const id = await w.send({
+      from: 'app@acme.localhost',
+      to: [recipient],
+      subject: 'By keyboard',
+      text: 'Hi',
+    });
+    await w.settle(id, ['failed']);
+    const watched = await w.open(1280);
+    const { page } = watched;
+    const retries: string[] = [];
+    page.on('request', (r) => void (r.method() === 'POST' && retries.push(r.url())));
+    const focused = (expression: string) =>
+      page.evaluate(`(() => { const e = document.activeElement; return ${expression}; })()`);
+    /** Tab until `expression` holds for the focused element, at most `max` times. */
+    const tabTo = async (expression: string, max = 25) => {
+      for (let i = 0; i < max; i++) {
+        if (await focused(expression)) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(
+        `Tab never reached ${expression}; focus is on ${String(await focused('e.outerHTML.slice(0, 120)'))}`,
+      );
+    };
+
+    await page.goto(w.url);
+    await tabTo("e.id === 'api-key'", 3);
+    await page.keyboard.type('dev-acme-key');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Messages', level: 1 }).waitFor();
+    // The page's heading has focus, so the search is the next stop.
+    expect(await focused("e.tagName + ' ' + e.textContent")).toBe('H1 Messages');
+    await tabTo("e.name === 'recipient'", 2);
+    await page.keyboard.type(recipient);
+    await page.keyboard.press('Enter');
+    // The search answered: this recipient's one mail, alone.
+    await page.waitForURL(/recipient=/, { waitUntil: 'commit' });
+    await page.locator(`table.list tr[data-id="${id}"]`).waitFor();
+    await page.locator('table.list tbody tr').nth(1).waitFor({ state: 'detached' });
+    await tabTo(`e.closest('tr')?.dataset.id === '${id}' && e.tagName === 'A'`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'By keyboard', level: 1 }).waitFor();
+    expect(await focused('e.tagName')).toBe('H1');
+
+    await tabTo("e.tagName === 'BUTTON' && e.textContent === 'Retry'", 5);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Retry this mail?' }).waitFor();
+    // The question holds focus (the page behind is inert) and Escape takes it back.
+    expect(await focused("e.closest('dialog') !== null")).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(retries).toEqual([]);
+    expect((await w.settle(id, ['failed'])).status).toBe('failed');
+    expect(watched.errors).toEqual([]);
+    expect(watched.remote).toEqual([]);
+  }, 90_000);
 }
