@@ -1,66 +1,57 @@
+import type { ComponentChildren } from 'preact';
 import { formatAddress, formatTime } from '../format';
 import { href } from '../router';
 import type { MessageSummary } from '../types';
 import { StatusBadge } from './status-badge';
 
-/** Messages as a table; below 640 px each row becomes a card (styles.css). */
-export function MessageTable({
-  items,
-  selectable,
-}: {
-  items: MessageSummary[];
-  selectable?: { selected: Set<string>; toggle(id: string): void; toggleAll(): void };
-}) {
+/**
+ * One message's cells of a list row: status (and `note` under it), recipients, subject with its last
+ * error, created. Below 640 px each row becomes a card labelled by `data-label` (styles.css).
+ */
+export function MessageCells({ message: m, note }: { message: MessageSummary; note?: ComponentChildren }) {
+  return (
+    <>
+      <td data-label="Status">
+        <StatusBadge status={m.status} />
+        {note}
+      </td>
+      <td data-label="To" class="addr">
+        {m.to.map(formatAddress).join(', ')}
+      </td>
+      <td data-label="Subject">
+        <a href={href(`messages/${encodeURIComponent(m.id)}`)}>{m.subject || '(no subject)'}</a>
+        {m.lastError && <div class="muted small">{m.lastError}</div>}
+      </td>
+      <td data-label="Created">
+        <time dateTime={m.createdAt} title={m.createdAt}>
+          {formatTime(m.createdAt)}
+        </time>
+      </td>
+    </>
+  );
+}
+
+/** The headings of `MessageCells`' columns. */
+export const MESSAGE_COLUMNS = ['Status', 'To', 'Subject', 'Created'] as const;
+
+/** Messages as a table. */
+export function MessageTable({ items }: { items: MessageSummary[] }) {
   if (items.length === 0) return <p class="empty">No mail matches.</p>;
-  const allSelected = selectable && items.every((m) => selectable.selected.has(m.id));
   return (
     <table class="list">
       <thead>
         <tr>
-          {selectable && (
-            <th scope="col">
-              <input
-                type="checkbox"
-                aria-label="Select all"
-                checked={allSelected}
-                onChange={() => selectable.toggleAll()}
-              />
+          {MESSAGE_COLUMNS.map((name) => (
+            <th key={name} scope="col">
+              {name}
             </th>
-          )}
-          <th scope="col">Status</th>
-          <th scope="col">To</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Created</th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {items.map((m) => (
           <tr key={m.id} data-id={m.id}>
-            {selectable && (
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label={`Select ${m.subject}`}
-                  checked={selectable.selected.has(m.id)}
-                  onChange={() => selectable.toggle(m.id)}
-                />
-              </td>
-            )}
-            <td data-label="Status">
-              <StatusBadge status={m.status} />
-            </td>
-            <td data-label="To" class="addr">
-              {m.to.map(formatAddress).join(', ')}
-            </td>
-            <td data-label="Subject">
-              <a href={href(`messages/${encodeURIComponent(m.id)}`)}>{m.subject || '(no subject)'}</a>
-              {m.lastError && <div class="muted small">{m.lastError}</div>}
-            </td>
-            <td data-label="Created">
-              <time dateTime={m.createdAt} title={m.createdAt}>
-                {formatTime(m.createdAt)}
-              </time>
-            </td>
+            <MessageCells message={m} />
           </tr>
         ))}
       </tbody>

@@ -2,11 +2,10 @@ import { useMemo, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api';
 import { Confirm } from '../components/confirm';
 import { ErrorBox } from '../components/error-box';
+import { MESSAGE_COLUMNS, MessageCells } from '../components/message-table';
 import { runPool, type Outcome } from '../components/pool';
 import { SearchForm } from '../components/search-form';
-import { StatusBadge } from '../components/status-badge';
 import { useLoad } from '../components/use-load';
-import { formatAddress, formatTime } from '../format';
 import { href } from '../router';
 import { missingScope, useSession } from '../session';
 import type { MessageSummary, Page } from '../types';
@@ -261,10 +260,11 @@ function FailedTable(props: {
           <th scope="col">
             <span class="visually-hidden">Selected</span>
           </th>
-          <th scope="col">Status</th>
-          <th scope="col">To</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Created</th>
+          {MESSAGE_COLUMNS.map((name) => (
+            <th key={name} scope="col">
+              {name}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -279,22 +279,10 @@ function FailedTable(props: {
                 onChange={() => props.toggle(m.id)}
               />
             </td>
-            <td data-label="Status">
-              <StatusBadge status={m.status} />
-              {props.retried(m.id) && <span class="muted small"> retried</span>}
-            </td>
-            <td data-label="To" class="addr">
-              {m.to.map(formatAddress).join(', ')}
-            </td>
-            <td data-label="Subject">
-              <a href={href(`messages/${encodeURIComponent(m.id)}`)}>{m.subject || '(no subject)'}</a>
-              {m.lastError && <div class="muted small">{m.lastError}</div>}
-            </td>
-            <td data-label="Created">
-              <time dateTime={m.createdAt} title={m.createdAt}>
-                {formatTime(m.createdAt)}
-              </time>
-            </td>
+            <MessageCells
+              message={m}
+              note={props.retried(m.id) && <span class="muted small"> retried</span>}
+            />
           </tr>
         ))}
       </tbody>
