@@ -30,34 +30,46 @@ function writeBase64(out: Buffer, offset: number, bytes: Uint8Array): number {
  * character) that occurs exactly once as a whole string value: the caller makes them unique per call.
  */
 export function jsonWithFiles(body: unknown, files: ReadonlyMap<string, Uint8Array>): Buffer {
-  const json = JSON.stringify(body);
+  return spliceFiles(JSON.stringify(body), files);
+}
+
+/**
+ * A JSON text someone else serialized (an SDK's serializer, as a string or as its UTF-8 bytes), as UTF-8
+ * bytes with each string value equal to a key of `files` replaced by that file's base64; the same rules
+ * for the placeholders. Only the small part is copied, once.
+ */
+export function spliceFiles(json: string | Uint8Array, files: ReadonlyMap<string, Uint8Array>): Buffer {
+  const text =
+    typeof json === 'string'
+      ? Buffer.from(json, 'utf8')
+      : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
   const slots = [...files].map(([placeholder, bytes]) => {
-    const quoted = `"${placeholder}"`;
-    const at = json.indexOf(quoted);
-    if (at === -1 || json.indexOf(quoted, at + 1) !== -1)
+    const quoted = Buffer.from(`"${placeholder}"`, 'utf8');
+    const at = text.indexOf(quoted);
+    if (at === -1 || text.indexOf(quoted, at + 1) !== -1)
       throw new Error(`a file's placeholder must occur exactly once in the body (${placeholder})`);
     // Inside the quotes: the quotes stay, the placeholder's characters go.
     return { start: at + 1, end: at + quoted.length - 1, bytes };
   });
   slots.sort((a, b) => a.start - b.start);
 
-  const pieces: string[] = [];
+  const pieces: Buffer[] = [];
   let from = 0;
   for (const slot of slots) {
-    pieces.push(json.slice(from, slot.start));
+    pieces.push(text.subarray(from, slot.start));
     from = slot.end;
   }
-  pieces.push(json.slice(from));
+  pieces.push(text.subarray(from));
   const length =
-    pieces.reduce((sum, piece) => sum + Buffer.byteLength(piece, 'utf8'), 0) +
+    pieces.reduce((sum, piece) => sum + piece.length, 0) +
     slots.reduce((sum, slot) => sum + base64Length(slot.bytes.byteLength), 0);
 
   const out = Buffer.allocUnsafe(length);
   let at = 0;
   slots.forEach((slot, i) => {
-    at += out.write(pieces[i]!, at, 'utf8');
+    at += pieces[i]!.copy(out, at);
     at = writeBase64(out, at, slot.bytes);
   });
-  out.write(pieces[slots.length]!, at, 'utf8');
+  pieces[slots.length]!.copy(out, at);
   return out;
 }

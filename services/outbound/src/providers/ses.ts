@@ -1,5 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ProviderNoMessageIdError } from '@mailroom/core';
+import { randomUUID } from 'node:crypto';
+import { spliceFiles } from './json-bytes';
 import { formatMailbox } from './mailbox';
 import {
   MESSAGE_ID_TAG,
@@ -13,11 +15,11 @@ import {
 
 const utf8 = (Data: string) => ({ Data, Charset: 'UTF-8' });
 
-/** https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_Attachment.html */
-const attachment = (a: OutgoingAttachment) => ({
+/** https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_Attachment.html; `RawContent` a placeholder. */
+const attachment = (a: OutgoingAttachment, placeholder: Uint8Array) => ({
   FileName: a.filename,
   ContentType: a.contentType,
-  RawContent: a.content,
+  RawContent: placeholder,
   ContentDisposition: a.disposition === 'inline' ? ('INLINE' as const) : ('ATTACHMENT' as const),
   ...(a.contentId !== undefined && { ContentId: a.contentId }),
 });
@@ -25,6 +27,12 @@ const attachment = (a: OutgoingAttachment) => ({
 /**
  * Amazon SES v2 `SendEmail` with simple content (headers and attachments included), so SES
  * builds the MIME. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html
+ *
+ * Attachments: the SDK's serializer would make each file's base64 a string, then the body's JSON string,
+ * then the bytes of it — a 25 MB file held four times over. So the
+ * command carries a short placeholder in each file's place, and a middleware at the start of the build
+ * step (before the content length is measured and the body signed) writes the files' base64 into the
+ * request body's bytes instead (json-bytes.ts): the file and the bytes sent, nothing else of its size.
  */
 export class SesProvider implements MailProvider {
   readonly name = 'ses' as const;
@@ -39,6 +47,14 @@ export class SesProvider implements MailProvider {
     _credentials?: ProviderCredentials,
     options: SendOptions = {},
   ): Promise<{ providerMessageId: string }> {
+    // Placeholders unique to this send, whose base64 the files' base64 replaces in the serialized body.
+    const nonce = randomUUID();
+    const files = new Map<string, Uint8Array>();
+    const placeholders = mail.attachments.map((a, i) => {
+      const marker = Buffer.from(`mailroom-attachment-${nonce}-${i}`);
+      files.set(marker.toString('base64'), a.content);
+      return marker;
+    });
     const command = new SendEmailCommand({
       FromEmailAddress: formatMailbox(mail.from),
       Destination: {
@@ -62,10 +78,24 @@ export class SesProvider implements MailProvider {
             ...(mail.html !== undefined && { Html: utf8(mail.html) }),
           },
           Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })),
-          Attachments: mail.attachments.length ? mail.attachments.map(attachment) : undefined,
+          Attachments: mail.attachments.length
+            ? mail.attachments.map((a, i) => attachment(a, placeholders[i]!))
+            : undefined,
         },
       },
     });
+    if (files.size) {
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          // The SDK's JSON body: its bytes (a string in older versions of the SDK).
+          const request = args.request as { body?: unknown };
+          if (typeof request.body === 'string' || request.body instanceof Uint8Array)
+            request.body = spliceFiles(request.body, files);
+          return next(args);
+        },
+        { step: 'build', priority: 'high', name: 'mailroomAttachmentBytes' },
+      );
+    }
     const { leaving } = options;
     if (leaving) {
       // The last step before the HTTP handler writes the signed request: the send budget learns when the

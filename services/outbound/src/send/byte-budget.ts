@@ -72,7 +72,8 @@ export class ByteBudget {
 /**
  * What a mail with `fileBytes` of attachments holds while it is sent: the files as loaded, and the request
  * body with their base64 (4 characters for 3 bytes), which both providers build in one buffer with the
- * base64 written straight into it (the SES SDK's JSON serializer; providers/json-bytes.ts for SendGrid).
+ * base64 written straight into it (providers/json-bytes.ts: ses.ts splices it into the SDK's serialized
+ * body, sendgrid-service.ts builds the body with it).
  * Garbage the process has not collected yet (the S3 read's chunks, the mail before) comes on top; it is
  * not any one mail's, and bench/README.md (send-memory) measures it.
  */

@@ -79,6 +79,46 @@ describe('SES provider (the request it builds, against the SES stand-in)', () =>
     }
   });
 
+  it('hands HTTP one body of bytes with the files written in, signed over them, and no base64 string of a file', async () => {
+    const bodies: unknown[] = [];
+    const inner = client.config.requestHandler as unknown as {
+      handle(
+        request: { body?: unknown; headers: Record<string, string> },
+        options?: unknown,
+      ): Promise<unknown>;
+    };
+    const recording = new SESv2Client({
+      endpoint: `http://127.0.0.1:${ses.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      requestHandler: {
+        handle: (request: { body?: unknown; headers: Record<string, string> }, options?: unknown) => {
+          bodies.push(request.body);
+          expect(Number(request.headers['content-length'])).toBe(
+            Buffer.isBuffer(request.body) ? request.body.length : Buffer.byteLength(String(request.body)),
+          );
+          return inner.handle(request, options);
+        },
+      } as never,
+    });
+    const file = Buffer.from('a file of its own 🗂');
+    try {
+      await new SesProvider(recording).send(
+        outgoing({ attachments: [{ filename: 'f.txt', contentType: 'text/plain', content: file }] }),
+      );
+      await new SesProvider(recording).send(outgoing());
+    } finally {
+      recording.destroy();
+    }
+    const [withFile, without] = bodies;
+    expect(Buffer.isBuffer(withFile)).toBe(true);
+    const json = JSON.parse((withFile as Buffer).toString('utf8')) as {
+      Content: { Simple: { Attachments: { RawContent: string }[] } };
+    };
+    expect(json.Content.Simple.Attachments[0]!.RawContent).toBe(file.toString('base64'));
+    expect(Buffer.isBuffer(without)).toBe(false); // no files: the SDK's own body, untouched
+  });
+
   it('writes non-ASCII display names as RFC 2047 encoded-words, which SES accepts', async () => {
     const mail = outgoing({
       from: { email: 'app@acme.example', name: 'Zoë from Café Ünïcode' },
