@@ -14,10 +14,10 @@ import { rejectUnverifiedSender } from './domains/reject-sender';
 import { chooseProvider } from './provider-choice';
 import { holdBytes, noBytes } from './send/byte-budget';
 import { handleFailure } from './send/failure';
-import { deferOverShare } from './rate/tenant-share';
+import { deferOverShare, GIVE_WAY_MS } from './rate/tenant-share';
 import { unwrapCopyFields } from './send/queue-copy';
 import type { ProviderCredentials, ProviderName } from './providers/port';
-import { SendBudgetExhaustedError, type SendSlot } from './rate/budget';
+import { SendBudgetExhaustedError, type ReserveOptions, type SendSlot } from './rate/budget';
 import { parkInDeadLetterQueue, waitForBudget } from './send/budget-wait';
 import type { TenantSendSettings } from './tenant-settings';
 import { parseRecord, rejectInvalid } from './send/parse';
@@ -124,6 +124,8 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     tenant,
     recipients.filter((r) => !suppressed.has(r.toLowerCase())).length,
     deps,
+    // A tenant with a backlog gives way to others' mail at the account budget (rate/budget.ts).
+    shared.backlogged ? { yieldUntil: nowOf(deps) + GIVE_WAY_MS } : {},
   ).then(
     (value) => ({ ok: true as const, ...value }),
     (err: unknown) => ({ ok: false as const, err }),
@@ -184,11 +186,12 @@ async function reserveSend(
   tenant: TenantSendSettings,
   recipients: number,
   deps: SendDeps,
+  options: ReserveOptions,
 ): Promise<{ credentials: ProviderCredentials | undefined; slot: SendSlot | undefined }> {
   const credentials = await tenant.credentials(providerName);
   const budget = credentials
     ? deps.accountBudget(providerName, credentials.account)
     : deps.budgets[providerName];
   const units = providerName === 'ses' ? Math.max(1, recipients) : 1;
-  return { credentials, slot: await budget?.reserve(units) };
+  return { credentials, slot: await budget?.reserve(units, options) };
 }

@@ -39,13 +39,31 @@ import { DynamoBudgetStore } from './budget-dynamo';
  * but in `pnpm bench rate-limit` on a machine loaded by other work they let up to 6 requests a run be
  * throttled where retakes let none (bench/README.md); until that is understood, a slot lost is the
  * safer failure.
+ *
+ * Giving way. The budget is first come, first served: a tenant's mail that reaches it in a bunch (records
+ * that surfaced together, or a stall that held several back) books the account's next slots in one go,
+ * and the mail of a tenant that sends one mail now and then waits behind all of them. A mail given
+ * `yieldUntil` (tenant-share.ts: its tenant has a backlog) takes only a slot that is free at once; while the
+ * account is booked ahead, it sleeps until then and asks again, so a mail that asks meanwhile without
+ * giving way goes first. The bunch still goes out at the account's pace, in the slots nobody else wants;
+ * after `yieldUntil` it reserves as any other mail. A refusal costs the store up to three requests, and
+ * none while this container already knows the account is booked ahead (`seenEnd`).
  */
 export interface SendBudget {
   /**
    * Reserves the send of a mail weighing `units` (default 1). Throws `SendBudgetExhaustedError` when no slot
    * is free within the wait bound, or the 24-hour quota is spent; nothing is then held.
    */
-  reserve(units?: number): Promise<SendSlot>;
+  reserve(units?: number, options?: ReserveOptions): Promise<SendSlot>;
+}
+
+export interface ReserveOptions {
+  /**
+   * Until this epoch ms the mail gives way: it takes only a slot that is free at once, and while the
+   * account is booked ahead it waits for it to come free, so the mail of others goes first (see "Giving
+   * way"). After it, it reserves as any other mail.
+   */
+  yieldUntil?: number;
 }
 
 /** A reserved send: wait for it, then send at once. */
@@ -173,6 +191,10 @@ export class SharedSendBudget implements SendBudget {
   private holdsSeenAt = Number.NEGATIVE_INFINITY;
   /** Store writes (blocks) this instance made, for the bench and the simulation. */
   blocks = 0;
+  /** Times a mail of this instance gave way to others' (see "Giving way"). */
+  gaveWay = 0;
+  /** The end of the account's booked time as this container last saw it (a store answer or its own block). */
+  private seenEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: BudgetStore,
@@ -200,22 +222,39 @@ export class SharedSendBudget implements SendBudget {
     await (await this.reserve(units)).wait();
   }
 
-  async reserve(units = 1): Promise<SendSlot> {
+  async reserve(units = 1, { yieldUntil }: ReserveOptions = {}): Promise<SendSlot> {
     if (!(units >= 1) || !Number.isInteger(units))
       throw new RangeError(`units must be a whole number ≥ 1, got ${units}`);
-    // The records of a batch reserve one after another: concurrent callers in the same container would
-    // only race each other's conditional writes on the one budget item, and most of them are served from
-    // the block the first one reserved.
-    const at = await this.serially(async () => {
-      await this.takeDay(units);
-      try {
-        return await this.allocate(units, true);
-      } catch (err) {
-        this.giveBackDay(units);
-        throw err;
-      }
-    });
-    return this.slot(at, units);
+    for (;;) {
+      const giving = yieldUntil !== undefined && this.now() < yieldUntil;
+      // The records of a batch reserve one after another: concurrent callers in the same container would
+      // only race each other's conditional writes on the one budget item, and most of them are served from
+      // the block the first one reserved.
+      const got = await this.serially(async () => {
+        await this.takeDay(units);
+        try {
+          const at = await this.allocate(units, giving ? 0 : this.options.maxWaitMs);
+          if (typeof at !== 'number') this.giveBackDay(units);
+          return at;
+        } catch (err) {
+          this.giveBackDay(units);
+          throw err;
+        }
+      });
+      if (typeof got === 'number') return this.slot(got, units);
+      if (!giving) throw this.exhausted(got.busyUntil);
+      // Giving way: wait for the account to come free (a slot nobody else took then is this mail's).
+      this.gaveWay += 1;
+      await this.sleep(Math.max(1, Math.min(got.busyUntil, yieldUntil) - this.now()));
+    }
+  }
+
+  private exhausted(busyUntil: number): SendBudgetExhaustedError {
+    return new SendBudgetExhaustedError(
+      `no send slot within ${this.options.maxWaitMs} ms at ${this.options.rate}/s for ${this.account}`,
+      Math.max(1000, busyUntil - this.now() - this.options.maxWaitMs),
+      'rate',
+    );
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -250,7 +289,9 @@ export class SharedSendBudget implements SendBudget {
           if (this.now() - leaveAt <= this.maxLateMs || attempt === MAX_LATE_RETAKES + 1) return;
           this.lateRetakes += 1;
           // Past the wait bound if need be: this mail already counts for the 24-hour quota and as an attempt.
-          due = await this.serially(() => this.allocate(units, false));
+          const retaken = await this.serially(() => this.allocate(units, Number.POSITIVE_INFINITY));
+          if (typeof retaken !== 'number') throw this.exhausted(retaken.busyUntil); // never when unbounded
+          due = retaken;
         }
       },
       leaving: () => {
@@ -299,33 +340,41 @@ export class SharedSendBudget implements SendBudget {
     this.holdsSeenAt = at;
   }
 
-  /** A slot for `units`: from this container's block when it has room, else from a new block. */
-  private async allocate(units: number, bounded: boolean): Promise<number> {
+  /**
+   * A slot for `units` at most `maxWaitMs` away: from this container's block when it has room, else from a
+   * new block; `busyUntil` when the account is booked past that (nothing is reserved then).
+   */
+  private async allocate(units: number, maxWaitMs: number): Promise<number | { busyUntil: number }> {
     const lead = leadSlots(units, this.options.rate, this.quota) * this.intervalMs;
     const need = lead + units * this.intervalMs;
     const now = this.now();
-    const limit = bounded ? now + this.options.maxWaitMs : Number.POSITIVE_INFINITY;
+    const limit = now + maxWaitMs;
+    const giving = maxWaitMs === 0;
     const block = this.block;
     if (block) {
       const start = Math.max(block.next, now);
-      if (start + need <= block.end + EPSILON && start + lead <= limit + EPSILON) {
-        block.next = start + need;
-        return start + lead;
+      if (start + need <= block.end + EPSILON) {
+        if (start + lead <= limit + EPSILON) {
+          block.next = start + need;
+          return start + lead;
+        }
+        if (giving) return { busyUntil: start };
       }
     }
+    // A mail giving way asks the store only when the account may be free: its booked time never moves
+    // back, so booked past now as this container last saw it, it still is (no write spent on a refusal).
+    if (giving && this.seenEnd > now + EPSILON) return { busyUntil: this.seenEnd };
     const size = Math.max(need, this.blockSlots * this.intervalMs);
     const got = await this.store.advance(this.account, {
       sizeMs: size,
       now,
-      maxAheadMs: bounded ? Math.max(0, this.options.maxWaitMs - lead) : Number.POSITIVE_INFINITY,
+      maxAheadMs: Math.max(0, maxWaitMs - lead),
     });
     if ('busyUntil' in got) {
-      throw new SendBudgetExhaustedError(
-        `no send slot within ${this.options.maxWaitMs} ms at ${this.options.rate}/s for ${this.account}`,
-        Math.max(1000, got.busyUntil - now - this.options.maxWaitMs),
-        'rate',
-      );
+      this.seenEnd = Math.max(this.seenEnd, got.busyUntil);
+      return got;
     }
+    this.seenEnd = Math.max(this.seenEnd, got.from + size);
     this.blocks += 1;
     // A new block right after the old one continues it: the old one's unused slots are not lost.
     const contiguous = block !== undefined && Math.abs(got.from - block.end) < EPSILON;

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RateLimitedError, recipientEmails, type SendQueueMessage } from '@mailroom/core';
+import { idTime, RateLimitedError, recipientEmails, type SendQueueMessage } from '@mailroom/core';
 import { isConditionFailure } from '@mailroom/core/aws';
 import type { ProviderName } from '../providers/port';
 
@@ -29,6 +29,12 @@ import type { ProviderName } from '../providers/port';
  *   queue with `DelaySeconds` (at most 900, SQS's limit; a later slot is waited for in several hops) and
  *   the original is consumed. The copy carries `attemptsUsed`, the receives its earlier copies used, so that
  *   waiting for the share never uses up a mail's retry attempts and a copy never gains fresh ones.
+ *
+ * A mail whose slot was booked more than `toleranceMs` after it was accepted (or booked at send) had mail of
+ * its own tenant in front of it: its tenant has a backlog. SQS delays are whole seconds, so a backlog's
+ * records surface in bunches, up to a second after their slots, and would book the account budget's next
+ * slots all at once, in front of every other tenant's mail. Such a mail gives way at the account budget for
+ * up to GIVE_WAY_MS (budget.ts "Giving way"): it takes only slots nobody else asks for.
  *
  * The share is not work-conserving: a tenant alone on the platform still sends at its share. That is the
  * price of needing no global view of who is waiting; a tenant that needs more gets a `sendRate`.
@@ -122,6 +128,13 @@ export class DynamoTenantShareStore implements TenantShareStore {
   }
 }
 
+/**
+ * How long the mail of a tenant with a backlog gives way to others' at the account budget (budget.ts
+ * "Giving way") before it books a slot as any other mail: a burst's bunches go out in the slots nobody
+ * else wants, and a tenant sending one mail now and then does not wait behind them.
+ */
+export const GIVE_WAY_MS = 1000;
+
 /** SQS's longest DelaySeconds (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html). */
 export const MAX_DELAY_SECONDS = 900;
 
@@ -205,18 +218,22 @@ export class TenantShare {
   async check(
     tenant: ShareTenant,
     provider: ProviderName,
-    message: Pick<SendQueueMessage, 'to' | 'cc' | 'bcc' | 'shareSlotAt'>,
+    message: Pick<SendQueueMessage, 'id' | 'to' | 'cc' | 'bcc' | 'shareSlotAt'>,
     now: number,
-  ): Promise<SharePlacement | undefined> {
+  ): Promise<(SharePlacement & { backlogged: boolean }) | undefined> {
     let slotAt = message.shareSlotAt;
+    // When the slot was booked: at accept (the id's time) or now.
+    let bookedAt = idTime(message.id);
     if (slotAt === undefined || now - slotAt > this.options.lateMs) {
       const rate = await this.rateOf(tenant, provider);
       if (rate === undefined) return undefined;
       const reserved = await this.store.reserve(tenant.tenantId, unitsOf(message), 1000 / rate, { now });
       if (!('slotAt' in reserved)) return undefined; // never without maxWaitMs
       slotAt = reserved.slotAt;
+      bookedAt = now;
     }
-    return this.placement(slotAt, now);
+    // Booked further ahead than a queue hop: the tenant had mail of its own waiting in front of this one.
+    return { ...this.placement(slotAt, now), backlogged: slotAt - bookedAt > this.options.toleranceMs };
   }
 
   private placement(slotAt: number, now: number): SharePlacement {
@@ -256,13 +273,15 @@ export async function deferOverShare(
     now: number;
   },
   deps: SendShareDeps | undefined,
-): Promise<{ deferred: true } | { deferred: false; waitMs: number }> {
-  if (!deps) return { deferred: false, waitMs: 0 };
+): Promise<{ deferred: true } | { deferred: false; waitMs: number; backlogged: boolean }> {
+  if (!deps) return { deferred: false, waitMs: 0, backlogged: false };
   const { message, tenant, provider, receiveCount, now } = input;
   const placement = await deps.share.check(tenant, provider, message, now);
-  if (!placement) return { deferred: false, waitMs: 0 };
-  if (placement.delaySeconds === 0)
-    return { deferred: false, waitMs: Math.max(0, placement.shareSlotAt - now) };
+  if (!placement) return { deferred: false, waitMs: 0, backlogged: false };
+  if (placement.delaySeconds === 0) {
+    const waitMs = Math.max(0, placement.shareSlotAt - now);
+    return { deferred: false, waitMs, backlogged: placement.backlogged };
+  }
   // This receive made no attempt: the copy carries only the receives before it.
   const attemptsUsed = receiveCount - 1;
   const { attemptsUsed: _carried, ...rest } = message;

@@ -1,8 +1,14 @@
 import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { RateLimitedError, toHttpError, type SendMailRequest, type SendQueueMessage } from '@mailroom/core';
+import {
+  idTime,
+  RateLimitedError,
+  toHttpError,
+  type SendMailRequest,
+  type SendQueueMessage,
+} from '@mailroom/core';
 import { InMemoryMessageStore, InMemoryTenantStore } from '@mailroom/core/testing';
 import { acceptMessage, type AcceptDeps } from '../../src/accept-message';
-import { acceptShare, TenantShare } from '../../src/rate/tenant-share';
+import { acceptShare, GIVE_WAY_MS, TenantShare } from '../../src/rate/tenant-share';
 import { RetryLaterError, sendMessage } from '../../src/send-message';
 import { queueMessage, record } from '../support/cloud';
 import { InMemoryTenantShareStore, twins, type Twins } from '../support/twins';
@@ -224,6 +230,29 @@ describe('tenant share at send (in-memory twins, virtual clock)', () => {
       ...Array(10).fill(4),
       ...Array(9).fill(5),
     ]);
+  });
+
+  it('lets the mail of a tenant with a backlog give way at the account budget, and only that mail', async () => {
+    const asked: (number | undefined)[] = [];
+    t.deps.budgets = {
+      ses: {
+        reserve: async (_units, options) => (
+          asked.push(options?.yieldUntil),
+          { at: t.clock.ms, wait: async () => undefined, leaving: () => undefined }
+        ),
+      },
+    };
+    const a = queueMessage({ subject: 'a' });
+    const acceptedAt = idTime(a.id);
+    t.clock.ms = acceptedAt + 4_500;
+    // Booked 5 s after it was accepted: acme had 5 s of mail in front of it. It waits 500 ms for its slot.
+    await expect(sendMessage(record({ ...a, shareSlotAt: acceptedAt + 5_000 }), t.deps)).resolves.toBe(
+      'sent',
+    );
+    // globex books at send and finds its share free: nothing of its own in front of it.
+    const b = queueMessage({ tenantId: 'globex', from: 'app@globex.example', subject: 'b' });
+    await expect(sendMessage(record(b), t.deps)).resolves.toBe('sent');
+    expect(asked).toEqual([acceptedAt + 5_000 + GIVE_WAY_MS, undefined]);
   });
 
   it('lets a tenant with its own sendRate send at that rate instead of the default share', async () => {
