@@ -2,7 +2,10 @@
  * tenant-fairness: tenant A posts 2,000 mails at once while tenant B posts one mail a second; how much
  * later is B's mail sent than when B is alone? `ratio` = B's p95 accept-to-sent latency alone / while
  * A's burst waits on the queue (B's mails posted from A's last accepted post on, for 30 s), with the
- * tenant shares (rate/tenant-share.ts); target ≥ 0.5. The same without the shares is the `baseline`.
+ * tenant shares (rate/tenant-share.ts: a burst spread over the queue at its tenant's share, and its mail
+ * giving way to others' at the account budget); target ≥ 0.5. The same without the shares is the
+ * `baseline`. A mail counts as sent when its own record is done (its status is `sent`), not when the rest
+ * of its batch is.
  * B's mails posted while A was still posting are reported beside: A's 2,000 accepts and the consumers
  * share one DynamoDB Local there, which slows the send path for every tenant (on AWS they would not).
  *
@@ -111,6 +114,8 @@ interface Side {
   burstAcceptSeconds: number;
   /** Records put back to wait for their tenant's share (send side). */
   deferred: number;
+  /** Times a backlogged tenant's mail gave way to others' at the account budget (rate/budget.ts). */
+  gaveWay: number;
   errors: number;
 }
 
@@ -132,6 +137,8 @@ function consumers(queueUrl: string, sqs: ReturnType<typeof createSqsClient>, al
         }),
       )) as { Messages?: Message[] };
       if (!Messages.length) continue;
+      // A mail is sent when the provider accepted it and its status says so: when its own record is
+      // done, not when the last record of its batch is (the others may still wait for their slots).
       const outcomes = await Promise.allSettled(
         Messages.map((m: Message) =>
           sendMessage(
@@ -141,7 +148,14 @@ function consumers(queueUrl: string, sqs: ReturnType<typeof createSqsClient>, al
               receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? '1'),
             },
             deps,
-          ),
+          ).then((outcome) => {
+            if (outcome === 'sent') {
+              const { id, tenantId } = JSON.parse(m.Body!) as { id: string; tenantId: string };
+              sentAt.set(id, Date.now());
+              tenantOf.set(id, tenantId);
+            }
+            return outcome;
+          }),
         ),
       );
       const done: Message[] = [];
@@ -154,11 +168,6 @@ function consumers(queueUrl: string, sqs: ReturnType<typeof createSqsClient>, al
         }
         done.push(m);
         if (o.value === 'deferred') deferred += 1;
-        if (o.value === 'sent') {
-          const { id, tenantId } = JSON.parse(m.Body!) as { id: string; tenantId: string };
-          sentAt.set(id, Date.now());
-          tenantOf.set(id, tenantId);
-        }
       });
       if (done.length) {
         await sqs.send(
@@ -238,8 +247,13 @@ export async function tenantFairness(): Promise<BenchResult> {
     }
   };
 
+  /** Give-ways so far, summed over the containers' SES budgets. */
+  const gaveWay = () =>
+    containers.reduce((n, d) => n + ((d.budgets.ses as { gaveWay?: number } | undefined)?.gaveWay ?? 0), 0);
+
   async function side(fair: boolean, tag: string): Promise<Side> {
     await reset();
+    const gaveWayBefore = gaveWay();
     const accept: AcceptDeps = fair ? http.accept : { ...http.accept, tenantShare: undefined };
     const run = consumers(
       queueUrl,
@@ -292,6 +306,7 @@ export async function tenantFairness(): Promise<BenchResult> {
         allP95: p95(allLatencies),
         aRate: round(aSent / ((windowEnd - burstStart) / 1000)),
         burstAcceptSeconds: round(burstAcceptSeconds, 1),
+        gaveWay: gaveWay() - gaveWayBefore,
         ...run.counts(),
       };
     } finally {
@@ -339,6 +354,7 @@ export async function tenantFairness(): Promise<BenchResult> {
       `(all during: ${s(r.allP95)}); B's POST alone took p95 ${s(r.acceptAloneP95)}, ` +
       `${s(r.acceptDuringP95)} while A posted; A's posts took ${r.burstAcceptSeconds} s; ` +
       `A sent ${r.aRate}/s from its burst to the end of B's posts; ${r.deferred} records deferred at send, ` +
+      `${r.gaveWay} give-ways at the account budget, ` +
       `${r.errors} unexpected errors`;
     return {
       name: 'tenant-fairness',
