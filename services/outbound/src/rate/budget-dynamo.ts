@@ -4,6 +4,7 @@ import {
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '@mailroom/core/aws';
 import { dayWindow, HOUR_MS, type BudgetStore, type Hold } from './budget-store';
@@ -27,79 +28,54 @@ export class DynamoBudgetStore implements BudgetStore {
    * One write, no read, on a busy budget (tat ahead of now, the case that matters at a high rate):
    * `tat = tat + size` on condition that tat is in [now, now + maxAhead]. On an idle one (tat behind now):
    * `tat = now + size` on condition that tat is behind now. Neither loses a race to another container —
-   * the conditions hold or not whatever the others wrote — so the writes never repeat under contention;
-   * only a switch between busy and idle costs a failed write, and a refusal one read.
+   * the conditions hold or not whatever the others wrote — so the writes never repeat under contention.
+   * A failed write returns the item as it was (`ReturnValuesOnConditionCheckFailure`), which says which
+   * write fits, or that the budget is booked out past maxAhead: a refusal costs the one failed write, and
+   * a switch between busy and idle one more.
    */
   async advance(
     account: string,
     { sizeMs, now, maxAheadMs }: { sizeMs: number; now: number; maxAheadMs: number },
   ): Promise<{ from: number } | { busyUntil: number }> {
     const key = { pk: `RATE#${account}`, sk: 'RATE' };
-    let busyFirst = (this.lastTat.get(account) ?? 0) >= now;
-    for (let tries = 0; ; tries += 1) {
-      const got = busyFirst
-        ? await this.busy(key, sizeMs, now, maxAheadMs)
-        : await this.idle(key, sizeMs, now);
-      if (got !== undefined) {
-        this.lastTat.set(account, got + sizeMs);
-        return { from: got };
+    let tat = this.lastTat.get(account);
+    for (;;) {
+      const got =
+        tat !== undefined && tat >= now
+          ? await this.write(key, busyWrite(sizeMs, now, maxAheadMs))
+          : await this.write(key, idleWrite(sizeMs, now));
+      if ('from' in got) {
+        this.lastTat.set(account, got.from + sizeMs);
+        return got;
       }
-      if (tries % 2 === 1) {
-        // Both conditions failed: the budget is booked out past maxAhead, or it changed between the writes.
-        const current = await this.doc.send(
-          new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-        );
-        const tat = current.Item?.tat as number | undefined;
-        if (tat !== undefined) this.lastTat.set(account, tat);
-        if (tat !== undefined && tat - now > maxAheadMs) return { busyUntil: tat };
-      }
-      busyFirst = !busyFirst;
+      tat = got.tat;
+      if (tat !== undefined) this.lastTat.set(account, tat);
+      if (tat !== undefined && tat - now > maxAheadMs) return { busyUntil: tat };
     }
   }
 
-  private async busy(
+  /** One conditional write of the tat; on a failed condition, the tat the item had (none: no item). */
+  private async write(
     key: Record<string, string>,
-    sizeMs: number,
-    now: number,
-    maxAheadMs: number,
-  ): Promise<number | undefined> {
+    write: TatWrite,
+  ): Promise<{ from: number } | { tat: number | undefined }> {
     try {
       const result = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET tat = tat + :size',
-          ConditionExpression: Number.isFinite(maxAheadMs) ? 'tat >= :now AND tat <= :limit' : 'tat >= :now',
-          ExpressionAttributeValues: {
-            ':size': sizeMs,
-            ':now': now,
-            ...(Number.isFinite(maxAheadMs) && { ':limit': now + maxAheadMs }),
-          },
+          ...write.update,
           ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return (result.Attributes?.tat as number) - sizeMs;
+      return { from: write.from(result.Attributes?.tat as number) };
     } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      throw err;
-    }
-  }
-
-  private async idle(key: Record<string, string>, sizeMs: number, now: number): Promise<number | undefined> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET tat = :end',
-          ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
-          ExpressionAttributeValues: { ':end': now + sizeMs, ':now': now },
-        }),
-      );
-      return now;
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      throw err;
+      if (!isConditionFailure(err)) throw err;
+      // The document client passes the error on as the service sent it: the old item in DynamoDB's own
+      // attribute-value form.
+      const old = (err as { Item?: { tat?: { N?: string } } }).Item?.tat?.N;
+      return { tat: old === undefined ? undefined : Number(old) };
     }
   }
 
@@ -177,6 +153,36 @@ export class DynamoBudgetStore implements BudgetStore {
     }
   }
 }
+
+interface TatWrite {
+  update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>;
+  /** Where the slot starts, from the tat the write left. */
+  from(tat: number): number;
+}
+
+/** A busy budget: `tat + size`, if tat is in [now, now + maxAhead]. */
+const busyWrite = (sizeMs: number, now: number, maxAheadMs: number): TatWrite => ({
+  update: {
+    UpdateExpression: 'SET tat = tat + :size',
+    ConditionExpression: Number.isFinite(maxAheadMs) ? 'tat >= :now AND tat <= :limit' : 'tat >= :now',
+    ExpressionAttributeValues: {
+      ':size': sizeMs,
+      ':now': now,
+      ...(Number.isFinite(maxAheadMs) && { ':limit': now + maxAheadMs }),
+    },
+  },
+  from: (tat) => tat - sizeMs,
+});
+
+/** An idle budget (or none yet): `now + size`, if tat is behind now. */
+const idleWrite = (sizeMs: number, now: number): TatWrite => ({
+  update: {
+    UpdateExpression: 'SET tat = :end',
+    ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
+    ExpressionAttributeValues: { ':end': now + sizeMs, ':now': now },
+  },
+  from: () => now,
+});
 
 /** Epoch ms as a fixed-width, sortable string (fractions kept: slot times are fractional). */
 const stamp = (ms: number) => ms.toFixed(3).padStart(17, '0');

@@ -1,6 +1,7 @@
 import { createDynamoDocumentClient } from '@mailroom/core/aws';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { DynamoSendBudget, SendBudgetExhaustedError } from '../../src/rate/budget';
+import { DynamoBudgetStore } from '../../src/rate/budget-dynamo';
 
 jest.setTimeout(60_000);
 
@@ -172,5 +173,62 @@ describe('shared send budget (DynamoDB Local)', () => {
     });
     await expect(budget.take()).resolves.toBeUndefined();
     expect(budget.lateRetakes).toBe(3);
+  });
+
+  it('refuses a booked-out budget with one request, and takes a slot with one write (two when new to a busy one)', async () => {
+    const counted = createDynamoDocumentClient({ region: 'us-east-1', endpoint: cloud.endpoints.dynamodb });
+    const requests: string[] = [];
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        requests.push(context.commandName as string);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    try {
+      const now = 5_000_000;
+      const booker = new DynamoBudgetStore(doc, table);
+      // Booked 1 s ahead: slots of 100 ms from now.
+      for (let i = 0; i < 10; i += 1)
+        await booker.advance('ses#requests', { sizeMs: 100, now, maxAheadMs: Infinity });
+
+      // A container that has never seen this budget tries the idle write first; its failure carries the tat.
+      const fresh = new DynamoBudgetStore(counted, table);
+      await expect(fresh.advance('ses#requests', { sizeMs: 100, now, maxAheadMs: 500 })).resolves.toEqual({
+        busyUntil: now + 1_000,
+      });
+      expect(requests).toEqual(['UpdateItemCommand']);
+      // Now it knows the budget is busy: one write again.
+      requests.length = 0;
+      await expect(fresh.advance('ses#requests', { sizeMs: 100, now, maxAheadMs: 500 })).resolves.toEqual({
+        busyUntil: now + 1_000,
+      });
+      expect(requests).toEqual(['UpdateItemCommand']);
+
+      // Room within the wait: the busy write takes the slot at the tat.
+      requests.length = 0;
+      await expect(fresh.advance('ses#requests', { sizeMs: 100, now, maxAheadMs: 2_000 })).resolves.toEqual({
+        from: now + 1_000,
+      });
+      expect(requests).toEqual(['UpdateItemCommand']);
+
+      // A container new to a busy budget: the failed idle write, then the busy one.
+      requests.length = 0;
+      const second = new DynamoBudgetStore(counted, table);
+      await expect(second.advance('ses#requests', { sizeMs: 100, now, maxAheadMs: 2_000 })).resolves.toEqual({
+        from: now + 1_100,
+      });
+      expect(requests).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
+
+      // Once the budget is idle again, the container's tat is behind the clock too: the idle write, alone.
+      requests.length = 0;
+      const later = now + 60_000;
+      await expect(
+        fresh.advance('ses#requests', { sizeMs: 100, now: later, maxAheadMs: 500 }),
+      ).resolves.toEqual({ from: later });
+      expect(requests).toEqual(['UpdateItemCommand']);
+    } finally {
+      counted.destroy();
+    }
   });
 });
