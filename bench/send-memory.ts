@@ -2,13 +2,15 @@
  * send-memory: the peak resident memory of a send container handling one batch of 10 records, each a
  * mail with a 25 MB attachment, against the local cloud (fauxqs S3, DynamoDB Local, the SES stand-in).
  * Ours: the send function as configured by default (MAILROOM_SEND_BYTES_IN_FLIGHT_MB, send/byte-budget.ts).
- * Baseline: the same code with the bound out of reach (all 10 mails' attachments at once, as before).
+ * Ours also keeps its buffers between mails for the next one (MAILROOM_SEND_BUFFERS_KEPT_MB, buffer-pool.ts).
+ * Baseline: the same code with the bound out of reach and no buffers kept (all 10 mails' attachments at
+ * once, each buffer allocated anew, as before).
  * Each side runs in a child process of its own (send-memory-child.ts), so each starts from a fresh heap
  * and reports its own high-water mark.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,8 +35,8 @@ interface EsbuildApi {
 
 /**
  * The child as the send function is deployed: one esbuild bundle with serverless.common.yml's options
- * (cjs, node20, linked source maps without the sources' text, run with --enable-source-maps as
- * serverless.yml sets), so its memory is the function's, not tsx's. esbuild is the outbound service's own
+ * (cjs, node20, linked source maps without the sources' text, run with the send function's NODE_OPTIONS
+ * from serverless.yml), so its memory is the function's, not tsx's. esbuild is the outbound service's own
  * (serverless-esbuild) devDependency.
  */
 async function bundleChild(dir: string): Promise<string> {
@@ -55,6 +57,14 @@ async function bundleChild(dir: string): Promise<string> {
     logLevel: 'error',
   });
   return outfile;
+}
+
+/** The send function's NODE_OPTIONS as deployed (services/outbound/serverless.yml), for both sides. */
+function sendNodeOptions(): string[] {
+  const yml = readFileSync(join(__dirname, '..', 'services', 'outbound', 'serverless.yml'), 'utf8');
+  const found = /^ {2}send:\n(?:(?! {2}\S).*\n)*? +NODE_OPTIONS: (.+)$/m.exec(yml);
+  if (!found) throw new Error('services/outbound/serverless.yml: the send function sets no NODE_OPTIONS');
+  return found[1]!.trim().split(/\s+/);
 }
 
 /** The outbound env a send function gets inside this local cloud. */
@@ -117,14 +127,16 @@ async function runSide(
   env: Record<string, string>,
   keys: string[],
   boundMb: string,
+  keptMb?: string,
 ): Promise<ChildReport> {
   const accepted = cloud.ses.stats().accepted;
   const child = fork(bundle, [], {
-    execArgv: ['--enable-source-maps'],
+    execArgv: sendNodeOptions(),
     env: {
       ...process.env,
       ...env,
       MAILROOM_SEND_BYTES_IN_FLIGHT_MB: boundMb,
+      ...(keptMb !== undefined && { MAILROOM_SEND_BUFFERS_KEPT_MB: keptMb }),
       // The SES stand-in composes each 35 MB request in this (busy) process: the longest timeout allowed.
       MAILROOM_PROVIDER_TIMEOUT_MS: '15000',
       // SEND_MEMORY_LOG_LEVEL=WARN shows why a record failed.
@@ -175,7 +187,7 @@ export async function sendMemory(): Promise<BenchResult> {
     const baseline: ChildReport[] = [];
     for (let pass = 0; pass < ROUNDS; pass += 1) {
       ours.push(await runSide(cloud, bundle, env, keys, oursBoundMb));
-      baseline.push(await runSide(cloud, bundle, env, keys, NO_BOUND_MB));
+      baseline.push(await runSide(cloud, bundle, env, keys, NO_BOUND_MB, '0'));
     }
     // Conservative: ours' highest peak against the baseline's lowest.
     const oursPeak = Math.max(...ours.map((r) => r.peakRss));
@@ -202,8 +214,9 @@ export async function sendMemory(): Promise<BenchResult> {
         `${ATTACHMENT_BYTES / 1e6} MB attachment (S3 in fauxqs, sent through the SES stand-in), in a fresh child ` +
         `process per run (the handler bundled by esbuild as deployed), ${ROUNDS} runs a side interleaved. Peak RSS is the kernel's high-water mark (VmHWM, MiB), ` +
         `the bundle and SDK clients included. ours: MAILROOM_SEND_BYTES_IN_FLIGHT_MB=${oursBoundMb}, ` +
-        `the highest of its runs; baseline: the same code with the bound at ${NO_BOUND_MB} MiB (every mail at ` +
-        `once, as before), the lowest of its runs. ratio = baseline peak / ours. Wall time of the batch (s): ` +
+        `buffers kept between mails (MAILROOM_SEND_BUFFERS_KEPT_MB unset: twice the bound), the highest of its ` +
+        `runs; baseline: the same code with the bound at ${NO_BOUND_MB} MiB and no buffers kept (every mail at ` +
+        `once, each buffer allocated anew, as before), the lowest of its runs. ratio = baseline peak / ours. Wall time of the batch (s): ` +
         `ours ${wall(ours)}; baseline ${wall(baseline)} (2 shared cores; the SES stand-in composes every mail in ` +
         `the benchmark's process). Records that timed out (outcome unknown, retried later) per run: ours ` +
         `${failed(ours)}; baseline ${failed(baseline)}. Provider timeout 15 s on both sides.`,

@@ -83,13 +83,21 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
   MAILROOM_RECORD_RETRY_MS: positive.default(8_000),
   /**
    * Attachment memory (MiB) one send container holds at once (send/byte-budget.ts): each mail counts its
-   * files and their base64 in the request body, 7/3 of the files' size (heldBytes). Garbage not collected
-   * yet comes on top (about another mail's worth: bench/README.md send-memory). 40 keeps a container near
-   * 107 MB after loading + 40 + that, whatever its batch holds, well inside the 512 MB function; files
+   * files and their base64 in the request body, 7/3 of the files' size (heldBytes). Buffers kept for the
+   * next mail (MAILROOM_SEND_BUFFERS_KEPT_MB) and garbage not collected yet come on top (bench/README.md,
+   * send-memory). 40 keeps a container near 91 MB after loading + 40 + that, whatever its batch holds,
+   * well inside the 512 MB function; files
    * totalling up to 17 MiB go at once, a 25 MB file alone. Sending them one after another costs little
    * time where the container's network is what limits a big mail anyway.
    */
   MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(40),
+  /**
+   * Buffer memory (MiB) a send container keeps between mails for the next one to reuse (buffer-pool.ts):
+   * without it each mail's files and request body are new allocations, and the last mail's, not collected
+   * yet, come on top of the next one's. Unset: twice MAILROOM_SEND_BYTES_IN_FLIGHT_MB (a 25 MB file and
+   * its request body take 56 MiB). 0: nothing kept, every buffer allocated anew.
+   */
+  MAILROOM_SEND_BUFFERS_KEPT_MB: z.coerce.number().min(0).optional(),
   /**
    * How long a provider call (SES SendEmail, SendGrid mail/send) may take. Well below the send function's
    * 30 s timeout, which must also hold a rate budget wait and recording the verdict (send/persist.ts). A

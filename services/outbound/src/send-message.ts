@@ -16,7 +16,7 @@ import { holdBytes, noBytes } from './send/byte-budget';
 import { handleFailure } from './send/failure';
 import { deferOverShare, GIVE_WAY_MS } from './rate/tenant-share';
 import { unwrapCopyFields } from './send/queue-copy';
-import type { ProviderCredentials, ProviderName } from './providers/port';
+import type { OutgoingMail, ProviderCredentials, ProviderName } from './providers/port';
 import { SendBudgetExhaustedError, type ReserveOptions, type SendSlot } from './rate/budget';
 import { parkInDeadLetterQueue, waitForBudget } from './send/budget-wait';
 import type { TenantSendSettings } from './tenant-settings';
@@ -134,6 +134,14 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     return await waitForBudget(ready.err, { message, owner: claim.owner, record, providerName }, deps);
   let providerMessageId: string;
   let releaseBytes = noBytes;
+  let mail: OutgoingMail | undefined;
+  // The provider call is over, however it ended: its bound, and the attachments' buffers (their base64
+  // was copied into the request body), go to the mails behind it.
+  const release = () => {
+    releaseBytes();
+    for (const a of mail?.attachments ?? []) deps.buffers?.give(a.content);
+    mail = undefined;
+  };
   try {
     await deps.messages.transition(message.id, message.tenantId, {
       status: 'sending',
@@ -145,7 +153,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     if (!provider) throw new ConfigError(`provider ${providerName} is not configured`);
     // The attachments stay in memory until the provider answers: big mails wait their turn.
     releaseBytes = await holdBytes(deps, message);
-    const mail = await toOutgoingMail(message, suppressed, deps.attachments);
+    mail = await toOutgoingMail(message, suppressed, deps.attachments);
     if (suppressed.size) {
       await deps.messages.appendEvent(message.id, {
         type: 'suppressed_recipients',
@@ -159,7 +167,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
       ...(slot && { leaving: () => slot.leaving() }),
     }));
   } catch (err) {
-    releaseBytes();
+    release();
     const failure = {
       message,
       providerName,
@@ -169,7 +177,7 @@ export async function sendMessage(queued: SendRecord, deps: SendDeps): Promise<S
     };
     return await handleFailure(err, failure, deps);
   }
-  releaseBytes();
+  release();
   // The provider has the mail: from here on nothing releases the lock (send/record.ts).
   await recordSent(deps, { ...held, provider: providerName, providerMessageId });
   return 'sent';

@@ -36,6 +36,7 @@ import { acceptShare, accountRates, DynamoTenantShareStore, TenantShare } from '
 import type { DeadLetterDeps } from './mark-dead-letters';
 import type { SendDeps } from './send-message';
 import { ByteBudget } from './send/byte-budget';
+import { BufferPool, unpooled, type BufferSource } from './buffer-pool';
 import type { SweepDeps } from './sweep-unsent';
 import { tenantSettingsCache } from './tenant-settings';
 
@@ -58,7 +59,8 @@ const publish = (
  */
 const LOCK_TTL_SECONDS = 15 * 24 * 3600;
 
-function base(config: OutboundConfig) {
+/** `buffers`: where attachment reads take their memory (the send path pools it, buffer-pool.ts). */
+function base(config: OutboundConfig, buffers: BufferSource = unpooled) {
   const aws = { region: config.AWS_REGION, endpoint: config.MAILROOM_AWS_ENDPOINT };
   const sqs = createSqsClient(aws);
   const doc = createDynamoDocumentClient({
@@ -79,6 +81,7 @@ function base(config: OutboundConfig) {
     attachments: new AttachmentsBucket(
       createS3Client({ ...aws, requestChecksumCalculation: 'WHEN_REQUIRED' }),
       config.MAILROOM_ATTACHMENTS_BUCKET,
+      buffers,
     ),
   };
 }
@@ -167,7 +170,10 @@ function tenantShare(config: OutboundConfig, doc: ReturnType<typeof createDynamo
 }
 
 export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> {
-  const b = base(config);
+  const boundBytes = config.MAILROOM_SEND_BYTES_IN_FLIGHT_MB * 1024 * 1024;
+  const keptMb = config.MAILROOM_SEND_BUFFERS_KEPT_MB ?? 2 * config.MAILROOM_SEND_BYTES_IN_FLIGHT_MB;
+  const buffers = keptMb > 0 ? new BufferPool(keptMb * 1024 * 1024) : unpooled;
+  const b = base(config, buffers);
   const sesOptions = { region: config.AWS_REGION, endpoint: config.MAILROOM_SES_ENDPOINT };
   // One attempt per SendEmail: an SDK retry of a throttled send would be a send the budget never
   // granted (docs/architecture.md, "Rate"), and it pushed the next budgeted sends over the quota in turn.
@@ -203,7 +209,7 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
     requests: b.requests,
     lock: new DynamoDedupeLock(b.doc, config.MAILROOM_MESSAGES_TABLE, { ttlSeconds: LOCK_TTL_SECONDS }),
     providers: {
-      ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET }),
+      ses: new SesProvider(ses, { configurationSetName: config.MAILROOM_SES_CONFIGURATION_SET, buffers }),
       sendgrid: new SendGridProvider({
         apiKey: platformSendGridKey({
           ssm,
@@ -220,7 +226,8 @@ export async function createSendDeps(config: OutboundConfig): Promise<SendDeps> 
     },
     accountBudget,
     attachments: b.attachments,
-    bytesInFlight: new ByteBudget(config.MAILROOM_SEND_BYTES_IN_FLIGHT_MB * 1024 * 1024),
+    bytesInFlight: new ByteBudget(boundBytes),
+    buffers,
     tenantSettings: tenantSettingsCache(
       b.tenants,
       new TenantSecrets(ssm, config.MAILROOM_TENANT_SECRETS_PREFIX),

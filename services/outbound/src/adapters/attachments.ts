@@ -1,13 +1,15 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ConfigError, ValidationError } from '@mailroom/core';
+import { unpooled, type BufferSource } from '../buffer-pool';
 import type { AttachmentSource } from '../outgoing-mail';
 
 /** Checksum parameters the SDK may sign into a presigned request (flexible checksums). */
 const CHECKSUM_PARAM = /^x-amz-(checksum-|sdk-checksum-algorithm$)/i;
 
 /**
- * Reads a body of known length straight into one buffer of that length. `transformToByteArray` collects
+ * Reads a body of known length straight into one buffer of that length (from the container's pool,
+ * buffer-pool.ts). `transformToByteArray` collects
  * the chunks and then copies them into one array: twice the attachment in memory at the end of the read
  * (send/byte-budget.ts bounds what the send path holds). Without a length, or from a body that is not a
  * stream, it is used as it is.
@@ -16,19 +18,26 @@ async function readInto(
   body: { transformToByteArray(): Promise<Uint8Array> },
   length: number | undefined,
   key: string,
+  buffers: BufferSource,
 ): Promise<Uint8Array> {
   const chunks = body as unknown as Partial<AsyncIterable<Uint8Array>>;
   if (length === undefined || typeof chunks[Symbol.asyncIterator] !== 'function')
     return body.transformToByteArray();
-  const out = Buffer.allocUnsafe(length);
+  const out = buffers.take(length);
   let offset = 0;
-  for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
-    if (offset + chunk.length > length) throw new Error(`attachment ${key} is longer than its ContentLength`);
-    out.set(chunk, offset);
-    offset += chunk.length;
+  try {
+    for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
+      if (offset + chunk.length > length)
+        throw new Error(`attachment ${key} is longer than its ContentLength`);
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    // A connection cut short: retryable (an unclassified error is retried), the object is still there.
+    if (offset !== length) throw new Error(`attachment ${key} ended after ${offset} of ${length} bytes`);
+  } catch (err) {
+    buffers.give(out);
+    throw err;
   }
-  // A connection cut short: retryable (an unclassified error is retried), the object is still there.
-  if (offset !== length) throw new Error(`attachment ${key} ended after ${offset} of ${length} bytes`);
   return out;
 }
 
@@ -37,6 +46,8 @@ export class AttachmentsBucket implements AttachmentSource {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    /** Where a read's buffer comes from; the send path hands it back once the mail is sent. */
+    private readonly buffers: BufferSource = unpooled,
   ) {}
 
   private owned(tenantId: string, key: string): void {
@@ -50,7 +61,7 @@ export class AttachmentsBucket implements AttachmentSource {
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!object.Body) throw new Error(`attachment ${key} has no body`);
-      return await readInto(object.Body, object.ContentLength, key);
+      return await readInto(object.Body, object.ContentLength, key, this.buffers);
     } catch (err) {
       // Expired by the bucket's lifecycle rule or never uploaded: waiting will not bring it back.
       if ((err as Error).name === 'NoSuchKey')

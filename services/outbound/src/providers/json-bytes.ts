@@ -29,16 +29,25 @@ function writeBase64(out: Buffer, offset: number, bytes: Uint8Array): number {
  * that file's base64. Each placeholder must be a JSON-safe string (no quote, backslash or control
  * character) that occurs exactly once as a whole string value: the caller makes them unique per call.
  */
-export function jsonWithFiles(body: unknown, files: ReadonlyMap<string, Uint8Array>): Buffer {
-  return spliceFiles(JSON.stringify(body), files);
+export function jsonWithFiles(
+  body: unknown,
+  files: ReadonlyMap<string, Uint8Array>,
+  allocate: (length: number) => Buffer = Buffer.allocUnsafe,
+): Buffer {
+  return spliceFiles(JSON.stringify(body), files, allocate);
 }
 
 /**
  * A JSON text someone else serialized (an SDK's serializer, as a string or as its UTF-8 bytes), as UTF-8
  * bytes with each string value equal to a key of `files` replaced by that file's base64; the same rules
- * for the placeholders. Only the small part is copied, once.
+ * for the placeholders. Only the small part is copied, once. `allocate` gives the body's buffer (a
+ * container's pool, buffer-pool.ts).
  */
-export function spliceFiles(json: string | Uint8Array, files: ReadonlyMap<string, Uint8Array>): Buffer {
+export function spliceFiles(
+  json: string | Uint8Array,
+  files: ReadonlyMap<string, Uint8Array>,
+  allocate: (length: number) => Buffer = Buffer.allocUnsafe,
+): Buffer {
   const text =
     typeof json === 'string'
       ? Buffer.from(json, 'utf8')
@@ -64,7 +73,7 @@ export function spliceFiles(json: string | Uint8Array, files: ReadonlyMap<string
     pieces.reduce((sum, piece) => sum + piece.length, 0) +
     slots.reduce((sum, slot) => sum + base64Length(slot.bytes.byteLength), 0);
 
-  const out = Buffer.allocUnsafe(length);
+  const out = allocate(length);
   let at = 0;
   slots.forEach((slot, i) => {
     at += pieces[i]!.copy(out, at);

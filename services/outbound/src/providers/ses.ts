@@ -1,6 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ProviderNoMessageIdError } from '@mailroom/core';
 import { randomUUID } from 'node:crypto';
+import { unpooled, type BufferSource } from '../buffer-pool';
 import { spliceFiles } from './json-bytes';
 import { formatMailbox } from './mailbox';
 import {
@@ -39,7 +40,7 @@ export class SesProvider implements MailProvider {
 
   constructor(
     private readonly client: SESv2Client,
-    private readonly options: { configurationSetName?: string } = {},
+    private readonly options: { configurationSetName?: string; buffers?: BufferSource } = {},
   ) {}
 
   async send(
@@ -84,13 +85,15 @@ export class SesProvider implements MailProvider {
         },
       },
     });
+    const buffers = this.options.buffers ?? unpooled;
+    let body: Buffer | undefined;
     if (files.size) {
       command.middlewareStack.add(
         (next) => async (args) => {
           // The SDK's JSON body: its bytes (a string in older versions of the SDK).
           const request = args.request as { body?: unknown };
           if (typeof request.body === 'string' || request.body instanceof Uint8Array)
-            request.body = spliceFiles(request.body, files);
+            request.body = body = spliceFiles(request.body, files, (length) => buffers.take(length));
           return next(args);
         },
         { step: 'build', priority: 'high', name: 'mailroomAttachmentBytes' },
@@ -109,6 +112,9 @@ export class SesProvider implements MailProvider {
       );
     }
     const result = await this.client.send(command);
+    // SES answered, so it read the whole body: the buffer is free for the next mail. After a failure the
+    // socket may still be writing it; it is left to the garbage collector then.
+    if (body) buffers.give(body);
     if (!result.MessageId)
       throw new ProviderNoMessageIdError('SES accepted the mail but returned no MessageId');
     return { providerMessageId: result.MessageId };

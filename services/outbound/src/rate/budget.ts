@@ -46,8 +46,9 @@ import { DynamoBudgetStore } from './budget-dynamo';
  * `yieldUntil` (tenant-share.ts: its tenant has a backlog) takes only a slot that is free at once; while the
  * account is booked ahead, it sleeps until then and asks again, so a mail that asks meanwhile without
  * giving way goes first. The bunch still goes out at the account's pace, in the slots nobody else wants;
- * after `yieldUntil` it reserves as any other mail. A refusal costs the store up to three requests, and
- * none while this container already knows the account is booked ahead (`seenEnd`).
+ * after `yieldUntil` it reserves as any other mail. A refusal costs the store one request
+ * (budget-dynamo.ts), and none while this container already knows the account is booked ahead
+ * (`seenEnd`).
  */
 export interface SendBudget {
   /**

@@ -74,8 +74,9 @@ export class ByteBudget {
  * body with their base64 (4 characters for 3 bytes), which both providers build in one buffer with the
  * base64 written straight into it (providers/json-bytes.ts: ses.ts splices it into the SDK's serialized
  * body, sendgrid-service.ts builds the body with it).
- * Garbage the process has not collected yet (the S3 read's chunks, the mail before) comes on top; it is
- * not any one mail's, and bench/README.md (send-memory) measures it.
+ * Garbage the process has not collected yet (the S3 read's chunks) comes on top, and the buffers kept
+ * for the next mail (buffer-pool.ts); neither is any one mail's, and bench/README.md (send-memory)
+ * measures them.
  */
 export const heldBytes = (fileBytes: number): number => fileBytes + Math.ceil(fileBytes / 3) * 4;
 

@@ -8,6 +8,7 @@ import type {
   SuppressionStore,
 } from '@mailroom/core';
 import type { SenderCheck } from '../domains/sender-check';
+import type { BufferSource } from '../buffer-pool';
 import type { AttachmentSource } from '../outgoing-mail';
 import type { MailProvider, ProviderName } from '../providers/port';
 import type { SendBudget } from '../rate/budget';
@@ -38,6 +39,8 @@ export interface SendDeps {
   attachments: AttachmentSource;
   /** The container's bound on attachment memory in flight (send/byte-budget.ts); none when undefined. */
   bytesInFlight?: ByteBudget;
+  /** Where the attachments' buffers go back once their mail's provider call is over (buffer-pool.ts). */
+  buffers?: BufferSource;
   /** Undefined for a tenant that does not exist. */
   tenantSettings(tenantId: string): Promise<TenantSendSettings | undefined>;
   /** The `from` domain (or a parent) must be a verified domain of the tenant (domains/sender-check.ts). */

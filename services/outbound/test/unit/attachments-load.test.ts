@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AttachmentsBucket } from '../../src/adapters/attachments';
+import { BufferPool } from '../../src/buffer-pool';
 
 /** An S3 client whose GetObject answers a streamed body of the given chunks, with a ContentLength. */
 const s3Answering = (chunks: Buffer[], contentLength: number | undefined) =>
@@ -35,5 +36,23 @@ describe('AttachmentsBucket.load (reading an attachment into one buffer of its l
   it('falls back to the SDK’s own read when the length is not given', async () => {
     const bucket = new AttachmentsBucket(s3Answering(chunks, undefined), 'attachments');
     expect(Buffer.from(await bucket.load('acme', 'acme/01/a.txt')).toString()).toBe('hello big world');
+  });
+
+  it("reads into a buffer from the container's pool, and gives it back when the read fails", async () => {
+    const pool = new BufferPool(4 * 1024 * 1024, 1);
+    const take = jest.spyOn(pool, 'take');
+    const bytes = await new AttachmentsBucket(s3Answering(chunks, 15), 'attachments', pool).load(
+      'acme',
+      'acme/01/a.txt',
+    );
+    expect(take).toHaveBeenCalledWith(15);
+    expect(bytes).toBe(take.mock.results[0]!.value);
+    expect(Buffer.from(bytes).toString()).toBe('hello big world');
+    expect(pool.kept).toBe(0); // the mail holds it until its provider call is over
+
+    await expect(
+      new AttachmentsBucket(s3Answering(chunks, 20), 'attachments', pool).load('acme', 'acme/01/a.txt'),
+    ).rejects.toThrow('ended after 15 of 20 bytes');
+    expect(pool.kept).toBe(1024 * 1024);
   });
 });

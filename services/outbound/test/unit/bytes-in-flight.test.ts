@@ -2,6 +2,7 @@ import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { newId } from '@mailroom/core';
 import type { AttachmentSource } from '../../src/outgoing-mail';
 import type { OutgoingMail } from '../../src/providers/port';
+import { BufferPool } from '../../src/buffer-pool';
 import { ByteBudget } from '../../src/send/byte-budget';
 import { sendMessage } from '../../src/send-message';
 import { queueMessage, record } from '../support/cloud';
@@ -149,5 +150,33 @@ describe('the send path under its bound on attachment memory in flight', () => {
     expect(settled.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(settled.find((o) => o.status === 'fulfilled')).toEqual({ status: 'fulfilled', value: 'sent' });
     expect(budget.held).toBe(0);
+  });
+
+  it("hands the attachments' buffers back to the container's pool once the provider call is over, sent or failed", async () => {
+    const MIB = 1024 * 1024;
+    const pool = new BufferPool(64 * MIB, 1);
+    t.deps.buffers = pool;
+    // An attachments bucket reading into the pool, as AttachmentsBucket does.
+    t.deps.attachments = {
+      size: async () => 1000,
+      load: async () => pool.take(1000).fill(7),
+    };
+    const mail = () =>
+      queueMessage({
+        attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', key: 'acme/x/a.pdf' }],
+      });
+    let keptDuringCall = -1;
+    t.ses.next(async (sent) => {
+      keptDuringCall = pool.kept;
+      expect(sent.attachments[0]!.content).toHaveLength(1000);
+      return { providerMessageId: 'ses-1' };
+    });
+    await expect(sendMessage(record(mail()), t.deps)).resolves.toBe('sent');
+    expect(keptDuringCall).toBe(0); // in use while the provider has it
+    expect(pool.kept).toBe(MIB); // back for the next mail (sizes round up to a MiB)
+
+    t.ses.next({ error: new TooManyRequestsException({ $metadata: { httpStatusCode: 429 }, message: '' }) });
+    await expect(sendMessage(record(mail()), t.deps)).rejects.toThrow();
+    expect(pool.kept).toBe(MIB); // the same memory taken and given back again
   });
 });

@@ -37,6 +37,17 @@ describe('outbound config: the send path’s bounds on memory and time', () => {
     ).toMatchObject({ MAILROOM_SEND_BYTES_IN_FLIGHT_MB: 200, MAILROOM_PROVIDER_TIMEOUT_MS: 5000 });
   });
 
+  it('keeps buffers between mails unless told 0 (unset: the wiring keeps twice the bound)', () => {
+    expect(parseEnv(OutboundEnvSchema, base).MAILROOM_SEND_BUFFERS_KEPT_MB).toBeUndefined();
+    expect(parseEnv(OutboundEnvSchema, { ...base, MAILROOM_SEND_BUFFERS_KEPT_MB: '0' })).toMatchObject({
+      MAILROOM_SEND_BUFFERS_KEPT_MB: 0,
+    });
+    for (const value of ['-1', 'some'])
+      expect(problem({ MAILROOM_SEND_BUFFERS_KEPT_MB: value })).toMatch(
+        /MAILROOM_SEND_BUFFERS_KEPT_MB is invalid/,
+      );
+  });
+
   it('refuses a bytes-in-flight bound that is not a positive number', () => {
     for (const value of ['0', '-5', 'lots'])
       expect(problem({ MAILROOM_SEND_BYTES_IN_FLIGHT_MB: value })).toMatch(

@@ -1,6 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { startSesStandIn, type SesStandIn } from '@mailroom/local';
 import { encodedWords, formatMailbox } from '../../src/providers/mailbox';
+import { BufferPool } from '../../src/buffer-pool';
 import { SesProvider } from '../../src/providers/ses';
 import { outgoing } from '../support/outgoing';
 
@@ -176,6 +177,52 @@ describe('SES provider (the request it builds, against the SES stand-in)', () =>
     expect(sent?.attachments.map((a) => a.filename)).toEqual(['big.bin', 'レポート.pdf']);
     expect(Buffer.from(sent!.attachments[0]!.content, 'base64').equals(big)).toBe(true);
     expect(Buffer.from(sent!.attachments[1]!.content, 'base64').equals(small)).toBe(true);
+  });
+
+  it('gives the request body back to the pool once SES answered, and the next mail reuses it intact', async () => {
+    const buffers = new BufferPool(64 * 1024 * 1024, 1024);
+    const pooled = new SesProvider(client, { buffers });
+    const file = (seed: number) => Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i * seed) % 256));
+    const first = outgoing({
+      attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', content: file(7) }],
+    });
+    await pooled.send(first);
+    const kept = buffers.kept;
+    expect(kept).toBeGreaterThan(40_000); // the body: 30,000 bytes as base64 and the rest of the request
+    const second = outgoing({
+      attachments: [{ filename: 'b.bin', contentType: 'application/octet-stream', content: file(13) }],
+    });
+    const taken = jest.spyOn(buffers, 'take');
+    await pooled.send(second);
+    expect(taken).toHaveBeenCalledTimes(1);
+    expect(taken.mock.results[0]!.value.buffer.byteLength).toBe(kept); // the same memory, written over
+    const [sent] = await stored(second.subject);
+    expect(Buffer.from(sent!.attachments[0]!.content, 'base64').equals(file(13))).toBe(true);
+  });
+
+  it('leaves the body of a refused send to the garbage collector (the socket may still be reading it)', async () => {
+    const refusing = await startSesStandIn({ port: 0, faults: { throttle: 1, '5xx': 0 } });
+    const refused = new SESv2Client({
+      endpoint: `http://127.0.0.1:${refusing.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    try {
+      const buffers = new BufferPool(64 * 1024 * 1024, 1024);
+      const give = jest.spyOn(buffers, 'give');
+      const mail = outgoing({
+        attachments: [
+          { filename: 'a.bin', contentType: 'application/octet-stream', content: Buffer.alloc(30_000, 1) },
+        ],
+      });
+      await expect(new SesProvider(refused, { buffers }).send(mail)).rejects.toThrow();
+      expect(give).not.toHaveBeenCalled();
+      expect(buffers.kept).toBe(0);
+    } finally {
+      refused.destroy();
+      await refusing.close();
+    }
   });
 });
 
