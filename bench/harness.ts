@@ -14,6 +14,21 @@ export { queueMessage, record };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
+ * What the benchmarks mirror of the deployed send function, read from services/outbound/serverless.yml:
+ * its SQS event source's default maximum concurrency, and its NODE_OPTIONS.
+ */
+export function deployedSendFunction(): { maxConcurrency: number; nodeOptions: string[] } {
+  const yml = readFileSync(join(__dirname, '..', 'services', 'outbound', 'serverless.yml'), 'utf8');
+  const concurrency = /sendMaxConcurrency: \$\{param:sendMaxConcurrency, (\d+)\}/.exec(yml);
+  const nodeOptions = /^ {2}send:\n(?:(?! {2}\S).*\n)*? +NODE_OPTIONS: (.+)$/m.exec(yml);
+  if (!concurrency || !nodeOptions)
+    throw new Error(
+      'services/outbound/serverless.yml: no sendMaxConcurrency default, or no NODE_OPTIONS on send',
+    );
+  return { maxConcurrency: Number(concurrency[1]), nodeOptions: nodeOptions[1]!.trim().split(/\s+/) };
+}
+
+/**
  * A local cloud without services (DynamoDB Local, fauxqs, SES stand-in; tables provisioned from
  * services/outbound/serverless.yml) and the send use case's real deps against it. `delay` only
  * records what the use case asked for: bench records are not on a real queue; no tenant shares. `containerDeps()`

@@ -10,7 +10,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { newId, type SendQueueMessage } from '@mailroom/core';
 import { startLocalCloud, type LocalCloud } from '@mailroom/local';
 import { OutboundEnvSchema } from '../services/outbound/src/config';
 import { createHttpDeps } from '../services/outbound/src/wiring';
+import { deployedSendFunction } from './harness';
 import { round, type BenchResult } from './result';
 import type { ChildReport, ChildRequest } from './send-memory-child';
 
@@ -57,14 +58,6 @@ async function bundleChild(dir: string): Promise<string> {
     logLevel: 'error',
   });
   return outfile;
-}
-
-/** The send function's NODE_OPTIONS as deployed (services/outbound/serverless.yml), for both sides. */
-function sendNodeOptions(): string[] {
-  const yml = readFileSync(join(__dirname, '..', 'services', 'outbound', 'serverless.yml'), 'utf8');
-  const found = /^ {2}send:\n(?:(?! {2}\S).*\n)*? +NODE_OPTIONS: (.+)$/m.exec(yml);
-  if (!found) throw new Error('services/outbound/serverless.yml: the send function sets no NODE_OPTIONS');
-  return found[1]!.trim().split(/\s+/);
 }
 
 /** The outbound env a send function gets inside this local cloud. */
@@ -131,7 +124,8 @@ async function runSide(
 ): Promise<ChildReport> {
   const accepted = cloud.ses.stats().accepted;
   const child = fork(bundle, [], {
-    execArgv: sendNodeOptions(),
+    // The send function's NODE_OPTIONS as deployed, on both sides.
+    execArgv: deployedSendFunction().nodeOptions,
     env: {
       ...process.env,
       ...env,

@@ -18,19 +18,18 @@
  */
 import { createSqsClient } from '@mailroom/core/aws';
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SendMailRequest } from '@mailroom/core';
 import { acceptMessage, type AcceptDeps } from '../services/outbound/src/accept-message';
 import { sendMessage, type SendDeps } from '../services/outbound/src/send-message';
 import { createHttpDeps, createSendDeps } from '../services/outbound/src/wiring';
 import type { BurstRequest } from './accept-process';
-import { fromCore, sendBench, startSesProcess } from './harness';
+import { deployedSendFunction, fromCore, sendBench, startSesProcess } from './harness';
 import { round, type BenchResult } from './result';
 
 const QUOTA = 20;
 /** The send function's default concurrency (the event source's maximum), read where it is deployed from. */
-const CONSUMERS = sendConcurrencyDefault();
+const CONSUMERS = deployedSendFunction().maxConcurrency;
 const BATCH = 10;
 const BURST = 2_000;
 /** A's posts in flight at once (API Gateway would run them on as many Lambdas). */
@@ -43,13 +42,6 @@ const MAX_DURING = 150;
 const WARM_UP = 200;
 /** The longest a B mail may take before the run gives up on it (A's whole burst at the quota, and some). */
 const DRAIN_BOUND_MS = 240_000;
-
-function sendConcurrencyDefault(): number {
-  const yml = readFileSync(join(__dirname, '../services/outbound/serverless.yml'), 'utf8');
-  const found = /sendMaxConcurrency: \$\{param:sendMaxConcurrency, (\d+)\}/.exec(yml);
-  if (!found) throw new Error('services/outbound/serverless.yml: no sendMaxConcurrency default');
-  return Number(found[1]);
-}
 
 // The SDK commands from the copy @mailroom/core resolves (the bench itself does not depend on the SDK).
 type Command = new (input: object) => never;

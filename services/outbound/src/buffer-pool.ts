@@ -23,8 +23,7 @@ const MIB = 1024 * 1024;
 
 export class BufferPool implements BufferSource {
   private readonly free: ArrayBuffer[] = [];
-  /** The allocations this pool made: only these come back in. */
-  private readonly own = new WeakSet<ArrayBufferLike>();
+  /** This pool's allocations out with a caller: only these come back in. */
   private readonly lent = new WeakSet<ArrayBufferLike>();
 
   constructor(
@@ -51,16 +50,14 @@ export class BufferPool implements BufferSource {
 
   give(buffer: Uint8Array): void {
     const memory = buffer.buffer;
-    if (!this.own.has(memory) || !this.lent.has(memory)) return;
+    if (!this.lent.has(memory)) return;
     this.lent.delete(memory);
     if (this.kept + memory.byteLength <= this.maxKeptBytes) this.free.push(memory as ArrayBuffer);
   }
 
   private allocate(length: number): ArrayBuffer {
     // Not zero-filled: every byte handed out is written before it is read (S3 read, base64 into a body).
-    const memory = Buffer.allocUnsafeSlow(Math.ceil(length / MIB) * MIB).buffer as ArrayBuffer;
-    this.own.add(memory);
-    return memory;
+    return Buffer.allocUnsafeSlow(Math.ceil(length / MIB) * MIB).buffer as ArrayBuffer;
   }
 }
 

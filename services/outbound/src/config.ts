@@ -86,9 +86,9 @@ export const OutboundEnvSchema = AwsEnvSchema.extend({
    * files and their base64 in the request body, 7/3 of the files' size (heldBytes). Buffers kept for the
    * next mail (MAILROOM_SEND_BUFFERS_KEPT_MB) and garbage not collected yet come on top (bench/README.md,
    * send-memory). 40 keeps a container near 91 MB after loading + 40 + that, whatever its batch holds,
-   * well inside the 512 MB function; files
-   * totalling up to 17 MiB go at once, a 25 MB file alone. Sending them one after another costs little
-   * time where the container's network is what limits a big mail anyway.
+   * well inside the 512 MB function; files totalling up to 17 MiB go at once, a 25 MB file alone. Sending
+   * them one after another costs little time where the container's network is what limits a big mail
+   * anyway.
    */
   MAILROOM_SEND_BYTES_IN_FLIGHT_MB: positive.default(40),
   /**

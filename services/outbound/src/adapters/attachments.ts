@@ -9,10 +9,9 @@ const CHECKSUM_PARAM = /^x-amz-(checksum-|sdk-checksum-algorithm$)/i;
 
 /**
  * Reads a body of known length straight into one buffer of that length (from the container's pool,
- * buffer-pool.ts). `transformToByteArray` collects
- * the chunks and then copies them into one array: twice the attachment in memory at the end of the read
- * (send/byte-budget.ts bounds what the send path holds). Without a length, or from a body that is not a
- * stream, it is used as it is.
+ * buffer-pool.ts). `transformToByteArray` collects the chunks and then copies them into one array: twice
+ * the attachment in memory at the end of the read (send/byte-budget.ts bounds what the send path holds).
+ * Without a length, or from a body that is not a stream, it is used as it is.
  */
 async function readInto(
   body: { transformToByteArray(): Promise<Uint8Array> },
